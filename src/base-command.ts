@@ -1,0 +1,54 @@
+import {Command, Flags} from '@oclif/core'
+
+import {BbError, ExitCode} from './core/errors.js'
+
+/**
+ * Every command: `--json` prints the value `run()` returns (the JSON contract) on stdout, human
+ * output and progress go to stderr, and one `catch()` maps the error hierarchy to exit codes.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    connection: Flags.string({
+      description: 'Connection name to use.',
+      env: 'BB_INTEGRATE_CONNECTION',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  /** True when a human is at the keyboard (stdin and stderr are TTYs) and not in CI. */
+  protected get interactive(): boolean {
+    return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI
+  }
+
+  /** Human-facing text: stderr, so stdout stays clean for data. Silent under --json. */
+  protected info(message: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(message + '\n')
+  }
+
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    const code = err instanceof BbError ? err.exitCode : (err.oclif?.exit ?? err.exitCode ?? ExitCode.Failure)
+    process.exitCode = code
+    if (err instanceof BbError) {
+      if (this.jsonEnabled()) {
+        this.logJson({
+          error: {
+            name: err.name,
+            code: err.code,
+            message: err.message,
+            remedy: err.remedy ?? null,
+            details: err.details ?? null,
+            exitCode: code,
+          },
+        })
+      } else {
+        process.stderr.write(`Error: ${err.message}\n`)
+        if (err.remedy) process.stderr.write(`  → ${err.remedy}\n`)
+      }
+      // oclif would print it again; we have already reported it.
+      this.exit(code)
+    }
+    return super.catch(err)
+  }
+}

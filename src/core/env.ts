@@ -1,0 +1,22 @@
+/** Environment twins of settings. Read in one place so tests can pass their own. */
+export interface BbEnv {
+  configDir?: string
+  token?: string
+  email?: string
+  connection?: string
+  store?: string
+  noColor: boolean
+  ci: boolean
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): BbEnv {
+  return {
+    configDir: env.BB_INTEGRATE_CONFIG_DIR || undefined,
+    token: env.BB_INTEGRATE_TOKEN || undefined,
+    email: env.BB_INTEGRATE_EMAIL || undefined,
+    connection: env.BB_INTEGRATE_CONNECTION || undefined,
+    store: env.BB_INTEGRATE_STORE || undefined,
+    noColor: Boolean(env.NO_COLOR),
+    ci: Boolean(env.CI) && env.CI !== 'false',
+  }
+}
