@@ -1,0 +1,72 @@
+/**
+ * Numbered migrations, one list per dialect, applied in order and recorded in `schema_version`.
+ * A released migration is never edited: a change is a new number (and a new STORE_SCHEMA_VERSION
+ * when it breaks readers; docs/store.md says which). Times are ISO-8601 UTC text with milliseconds
+ * in both dialects: they sort chronologically and round-trip exactly.
+ */
+export interface Migration {
+  version: number
+  description: string
+  sqlite: string[]
+  postgres: string[]
+}
+
+/** The v1 tables, written once with dialect placeholders: BOOL and INT differ, the rest is shared SQL. */
+function v1(bool: string, int: string): string[] {
+  return [
+    `CREATE TABLE repositories (
+      connection TEXT NOT NULL, key TEXT NOT NULL, provider TEXT NOT NULL, name TEXT NOT NULL,
+      project TEXT, is_private ${bool} NOT NULL, default_branch TEXT, created_at TEXT, updated_at TEXT, url TEXT,
+      PRIMARY KEY (connection, key))`,
+    `CREATE TABLE users (
+      connection TEXT NOT NULL, id TEXT NOT NULL, provider TEXT NOT NULL, display_name TEXT,
+      account_id TEXT, nickname TEXT,
+      PRIMARY KEY (connection, id))`,
+    `CREATE TABLE pull_requests (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, id ${int} NOT NULL, title TEXT NOT NULL, state TEXT NOT NULL,
+      author TEXT, source_branch TEXT, target_branch TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+      closed_at TEXT, merge_commit TEXT, comment_count ${int},
+      merge_commit_short TEXT, reviews_for TEXT,
+      PRIMARY KEY (connection, repo, id))`,
+    `CREATE INDEX pull_requests_updated ON pull_requests (connection, repo, updated_at)`,
+    `CREATE TABLE reviews (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, pull_request ${int} NOT NULL, user_id TEXT NOT NULL,
+      state TEXT NOT NULL, at TEXT,
+      PRIMARY KEY (connection, repo, pull_request, user_id))`,
+    `CREATE TABLE commits (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, hash TEXT NOT NULL, author_name TEXT, author_email TEXT,
+      author_account TEXT, date TEXT NOT NULL, message TEXT NOT NULL, parents TEXT NOT NULL,
+      PRIMARY KEY (connection, repo, hash))`,
+    `CREATE TABLE commit_files (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, commit_hash TEXT NOT NULL, path TEXT NOT NULL,
+      old_path TEXT, status TEXT NOT NULL, lines_added ${int}, lines_removed ${int},
+      PRIMARY KEY (connection, repo, commit_hash, path))`,
+    `CREATE TABLE issue_refs (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, source_type TEXT NOT NULL, source_id TEXT NOT NULL,
+      key TEXT NOT NULL,
+      PRIMARY KEY (connection, repo, source_type, source_id, key))`,
+    `CREATE TABLE sync_repo_state (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, pr_watermark TEXT, last_completed_at TEXT,
+      PRIMARY KEY (connection, repo))`,
+    `CREATE TABLE sync_cursors (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, phase TEXT NOT NULL, value TEXT NOT NULL,
+      PRIMARY KEY (connection, repo, phase))`,
+    `CREATE TABLE sync_branch_heads (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, name TEXT NOT NULL, head TEXT NOT NULL,
+      PRIMARY KEY (connection, repo, name))`,
+    `CREATE TABLE sync_commit_files_queue (
+      connection TEXT NOT NULL, repo TEXT NOT NULL, commit_hash TEXT NOT NULL, seq ${int} NOT NULL,
+      PRIMARY KEY (connection, repo, commit_hash))`,
+  ]
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'canonical entities and sync state',
+    sqlite: v1('INTEGER', 'INTEGER'),
+    postgres: v1('BOOLEAN', 'BIGINT'),
+  },
+]
+
+export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -1,0 +1,106 @@
+import type {
+  Commit, CommitFile, EntityMap, EntityName, IssueRef, PullRequest, Repository, Review, User,
+} from '../model.js'
+
+/**
+ * The store: canonical entities keyed by (connection, repo, natural id), plus the sync state that
+ * makes runs incremental and resumable. SQLite (default) and PostgreSQL implement it with the same
+ * schema (docs/store.md). Every write goes through `write()`: one batch = one transaction, so a
+ * page of data and the cursor that says "this page is done" commit together or not at all.
+ */
+export const STORE_SCHEMA_VERSION = 1
+
+/** Phases that keep a resume cursor between runs. */
+export type CursorPhase = 'pullRequests' | 'commits'
+
+export interface StoredBranchHead {
+  name: string
+  head: string
+}
+
+export interface RepoSyncState {
+  /** PR watermark: start time of the last listing that completed for this repo (ISO), or null. */
+  prWatermark: string | null
+  /** When the repo last completed a sync (ISO), or null. */
+  lastCompletedAt: string | null
+  /** Branch heads as of the last completed commit walk. */
+  branchHeads: StoredBranchHead[]
+  /** Resume cursors of interrupted phases (opaque JSON written by the engine). */
+  cursors: Partial<Record<CursorPhase, string>>
+}
+
+export interface PullRequestWrite {
+  pullRequest: PullRequest
+  /** Short merge hash to resolve once commits are synced (Cloud). */
+  mergeCommitShort: string | null
+  /** The review set of this PR as of `pullRequest.updatedAt`; omitted = leave reviews untouched. */
+  reviews?: Review[]
+}
+
+export interface CommitFilesWrite {
+  repo: string
+  commit: string
+  files: CommitFile[]
+}
+
+export interface IssueRefsWrite {
+  repo: string
+  sourceType: IssueRef['sourceType']
+  sourceId: string
+  keys: string[]
+}
+
+/** Everything one transaction writes. All parts are optional; order of application is fixed. */
+export interface WriteBatch {
+  connection: string
+  repositories?: Repository[]
+  users?: User[]
+  pullRequests?: PullRequestWrite[]
+  /** Upserted; a commit new to the store is queued for its files in the same transaction. */
+  commits?: Commit[]
+  /** Replaces the files of each commit and removes it from the files queue. */
+  commitFiles?: CommitFilesWrite[]
+  /** Replaces the keys of each source. */
+  issueRefs?: IssueRefsWrite[]
+  /** Set (string) or clear (null) a resume cursor. */
+  cursor?: {repo: string; phase: CursorPhase; value: string | null}
+  /** Replace the known branch heads of a repo. */
+  branchHeads?: {repo: string; heads: StoredBranchHead[]}
+  /** Mark a repo complete: advance its PR watermark (when given) and lastCompletedAt. */
+  complete?: {repo: string; prWatermark: string | null; at: string}
+}
+
+export interface PullRequestSyncInfo {
+  updatedAt: string
+  /** `updatedAt` of the PR when its reviews were last synced, or null. */
+  reviewsFor: string | null
+}
+
+export interface ExportOptions {
+  /** Only this connection's rows. */
+  connection?: string
+  /** Rows fetched per round trip while streaming. */
+  batchSize?: number
+}
+
+export interface Store {
+  /** "sqlite:/path" or "postgres://host/db" with the password removed: safe to print. */
+  readonly description: string
+  readonly dialect: 'sqlite' | 'postgres'
+  write(batch: WriteBatch): Promise<void>
+  repoState(connection: string, repo: string): Promise<RepoSyncState>
+  repository(connection: string, key: string): Promise<Repository | null>
+  pullRequestSyncInfo(connection: string, repo: string, ids: number[]): Promise<Map<number, PullRequestSyncInfo>>
+  /** Which of these hashes are already stored. */
+  existingCommits(connection: string, repo: string, hashes: string[]): Promise<Set<string>>
+  /** Commits queued for their files (new commits), oldest queued first. */
+  pendingCommitFiles(connection: string, repo: string, limit: number): Promise<string[]>
+  pendingCommitFilesCount(connection: string, repo: string): Promise<number>
+  /** Fill `mergeCommit` of PRs that only had a short hash, from synced commits. Returns rows updated. */
+  resolveMergeCommits(connection: string, repo: string): Promise<number>
+  /** Stream canonical entities in primary-key order without loading them all. */
+  export<E extends EntityName>(entity: E, options?: ExportOptions): AsyncIterable<EntityMap[E]>
+  count(entity: EntityName, connection?: string): Promise<number>
+  schemaVersion(): Promise<number>
+  close(): Promise<void>
+}

@@ -1,0 +1,94 @@
+import {spawn} from 'node:child_process'
+import {mkdtemp} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {DemoResult} from '../commands/demo.js'
+
+export interface DemoOptions {
+  provider: 'cloud' | 'datacenter'
+  dataset: 'tiny' | 'small' | 'medium'
+  keep: boolean
+  configDir?: string
+  json: boolean
+  binPath: string
+  log: (line: string) => void
+}
+
+interface Step {
+  title: string
+  args: string[]
+  stdin?: string
+  /** Exit codes that are part of the story (e.g. a validate warning). */
+  allow?: number[]
+}
+
+/** Runs the real CLI as a child, inheriting the terminal so the dashboard and tables show as they would. */
+function runCli(binPath: string, args: string[], env: NodeJS.ProcessEnv, stdin: string | undefined, quiet: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], {
+      env,
+      stdio: [stdin === undefined ? 'inherit' : 'pipe', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
+    })
+    if (stdin !== undefined) child.stdin?.end(stdin)
+    child.on('error', reject)
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 4 : 1)))
+  })
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const {startEmulator} = await import('../../test/emulator/index.js')
+  const emulator = await startEmulator({flavor: options.provider, dataset: options.dataset, seed: 1})
+  const configDir = options.configDir ?? (await mkdtemp(join(tmpdir(), 'bb-integrate-demo-')))
+  const steps: DemoResult['steps'] = []
+  const {log} = options
+  try {
+    const login = await emulator.admin.demoCredential()
+    const env: NodeJS.ProcessEnv = {...process.env, BB_INTEGRATE_CONFIG_DIR: configDir, BB_INTEGRATE_CONNECTION: 'demo'}
+    delete env.BB_INTEGRATE_TOKEN
+    log(`\nBitbucket ${options.provider === 'cloud' ? 'Cloud' : 'Data Center'} emulator running at ${emulator.url} (dataset "${options.dataset}")`)
+    log(`Config and store for this tour: ${configDir}\n`)
+
+    const connectArgs = options.provider === 'cloud'
+      ? ['connect', '--provider', 'cloud', '--url', emulator.apiBase, '--oauth-url', emulator.url, '--auth', 'api-token', '--email', login.email, '--token-stdin']
+      : ['connect', '--provider', 'datacenter', '--url', emulator.apiBase, '--auth', 'pat', '--token-stdin']
+    const tour: Step[] = [
+      {title: 'Connect with a scoped token (verified before it is stored)', args: [...connectArgs, '--name', 'demo', '--allow-insecure-store'], stdin: login.token},
+      {title: 'Who am I, and where is the secret?', args: ['auth', 'status']},
+      {title: 'List every repository (all pages)', args: ['repos', 'list']},
+      {title: 'Select repositories for sync', args: ['repos', 'select', '--all']},
+      {title: 'Pre-flight checks, as CI would run them', args: ['validate'], allow: [1]},
+      {title: 'Full sync into the local SQLite store', args: ['sync']},
+    ]
+    const after: Step[] = [
+      {title: 'Incremental sync: only what changed is fetched', args: ['sync']},
+      {title: 'Export pull requests as NDJSON', args: ['export', '--entity', 'pullRequest', '--format', 'ndjson', '--limit', '3']},
+    ]
+
+    const run = async (step: Step) => {
+      log(`\n▶ ${step.title}\n  $ bb-integrate ${step.args.join(' ')}`)
+      const code = await runCli(options.binPath, step.args, env, step.stdin, options.json)
+      steps.push({command: step.args.join(' '), exitCode: code})
+      if (code !== 0 && !(step.allow ?? []).includes(code)) {
+        throw new Error(`demo step failed (exit ${code}): bb-integrate ${step.args.join(' ')}`)
+      }
+    }
+    for (const step of tour) await run(step)
+
+    log('\n▶ Meanwhile on Bitbucket: a new pull request, an approval and a push')
+    const changed = await emulator.admin.demoChanges()
+    log(`  ${changed}`)
+    for (const step of after) await run(step)
+
+    if (options.keep) {
+      log(`\nThe emulator keeps running at ${emulator.url}. In another terminal:`)
+      log(`  export BB_INTEGRATE_CONFIG_DIR=${configDir} BB_INTEGRATE_CONNECTION=demo`)
+      log('  bb-integrate sync    # or: repos select, validate, export --format csv')
+      log('Press Ctrl-C to stop it.')
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))
+    }
+    return {emulator: emulator.url, configDir, steps}
+  } finally {
+    await emulator.close()
+  }
+}

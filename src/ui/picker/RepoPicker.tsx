@@ -1,0 +1,114 @@
+import {Box, Text, useInput, useStdout} from 'ink'
+import {useEffect, useMemo, useRef, useState} from 'react'
+
+import type {Repository} from '../../core/model.js'
+import {handleKey, type PickerState} from './keys.js'
+import {scrollOffset, toItem, ViewCache, type PickerItem} from './model.js'
+
+export type PickerResult = {confirmed: true; selection: string[]} | {confirmed: false}
+
+export interface RepoPickerProps {
+  title: string
+  /** Streams the listing page by page; the picker is usable while it runs. */
+  load: (onPage: (repos: Repository[]) => void, signal: AbortSignal) => Promise<void>
+  /** Keys already selected: shown checked, and kept when not in the list. */
+  initial: readonly string[]
+  /** Rows for the list; default: the terminal height minus the chrome. */
+  height?: number
+  onDone: (result: PickerResult) => void
+  onError: (error: unknown) => void
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US')
+const CHROME_ROWS = 6
+
+export function RepoPicker(props: RepoPickerProps) {
+  const {stdout} = useStdout()
+  const [items, setItems] = useState<PickerItem[]>([])
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<string | null>(null)
+  const [state, setState] = useState<PickerState>(() => ({mode: 'browse', query: '', cursor: 0, selected: new Set(props.initial)}))
+  // Several keys can arrive in one tick (paste, tmux send-keys): handle each against the latest state.
+  const stateRef = useRef(state)
+  const offsetRef = useRef(0)
+  const finished = useRef(false)
+
+  useEffect(() => {
+    const controller = new AbortController()
+    props
+      .load((repos) => setItems((prev) => prev.concat(repos.map(toItem))), controller.signal)
+      .then(() => setLoading(false))
+      .catch((err: unknown) => {
+        if (controller.signal.aborted) return
+        setLoading(false)
+        setError(err instanceof Error ? err.message : String(err))
+        finished.current = true
+        props.onError(err)
+      })
+    return () => controller.abort()
+    // The listing runs once per mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  const cache = useMemo(() => new ViewCache(items), [items])
+  const view = useMemo(() => cache.view(state.query), [cache, state.query])
+  const height = Math.max(3, props.height ?? (stdout.rows ?? 24) - CHROME_ROWS)
+  const cursor = Math.min(state.cursor, Math.max(0, view.items.length - 1))
+
+  useInput((input, key) => {
+    if (finished.current) return
+    const current = {...stateRef.current, cursor: Math.min(stateRef.current.cursor, Math.max(0, view.items.length - 1))}
+    const result = handleKey(current, input, key, view, height - 1)
+    stateRef.current = result.state
+    setState(result.state)
+    if (result.done) {
+      finished.current = true
+      props.onDone(result.done === 'confirm' ? {confirmed: true, selection: [...result.state.selected].sort((a, b) => a.localeCompare(b))} : {confirmed: false})
+    }
+  })
+
+  const cursorRow = view.rowOf[cursor] ?? 0
+  const offset = scrollOffset(offsetRef.current, cursorRow, height, view.rows.length)
+  offsetRef.current = offset
+  const windowRows = view.rows.slice(offset, offset + height)
+  const listed = new Set(items.map((i) => i.key))
+  const unlisted = loading ? 0 : [...state.selected].filter((k) => !listed.has(k)).length
+  const filtering = state.mode === 'filter'
+
+  return (
+    <Box flexDirection="column">
+      <Text bold>{props.title}</Text>
+      <Text>
+        {loading ? <Text color="yellow">Loading… {fmt(items.length)} repos</Text> : <Text>{fmt(items.length)} repos</Text>}
+        <Text> · {fmt(state.selected.size)} selected</Text>
+        {unlisted > 0 ? <Text dimColor> (+{fmt(unlisted)} not in this list, kept)</Text> : null}
+        {error ? <Text color="red"> · error: {error}</Text> : null}
+      </Text>
+      <Text>
+        {filtering ? <Text color="cyan">Filter: {state.query}█</Text> : state.query ? <Text>Filter: {state.query}</Text> : <Text dimColor>Filter: (press / to type)</Text>}
+        {state.query ? <Text dimColor> {fmt(view.items.length)} match</Text> : null}
+      </Text>
+      <Box flexDirection="column" height={height}>
+        {windowRows.map((row) =>
+          row.kind === 'group' ? (
+            <Text key={`g:${row.group}`} bold color="blue" wrap="truncate-end">
+              {'  '}{row.group} ({fmt(row.count)})
+            </Text>
+          ) : (
+            <Text key={`i:${row.item.key}`} wrap="truncate-end" inverse={row.index === cursor}>
+              {row.index === cursor ? '❯ ' : '  '}
+              {state.selected.has(row.item.key) ? <Text color="green">[x]</Text> : '[ ]'} {row.item.key}
+              {row.item.isPrivate ? <Text dimColor> private</Text> : null}
+            </Text>
+          ),
+        )}
+        {view.items.length === 0 && !loading ? <Text dimColor>  No repositories{state.query ? ' match the filter' : ''}.</Text> : null}
+      </Box>
+      <Text dimColor wrap="truncate-end">
+        {filtering
+          ? 'type to filter · ↑↓ move · space toggle · enter done · esc clear filter'
+          : '↑↓ move · PgUp/PgDn page · space toggle · a all · n none · / filter · enter confirm · esc cancel'}
+      </Text>
+    </Box>
+  )
+}

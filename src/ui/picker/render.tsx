@@ -1,0 +1,43 @@
+import {render} from 'ink'
+
+import type {Repository} from '../../core/model.js'
+import {RepoPicker, type PickerResult} from './RepoPicker.js'
+
+export type {PickerResult} from './RepoPicker.js'
+
+export interface RenderRepoPickerOptions {
+  title: string
+  load: (onPage: (repos: Repository[]) => void, signal: AbortSignal) => Promise<void>
+  initial: readonly string[]
+  /** Default stderr: stdout stays clean for --json and data. */
+  stdout?: NodeJS.WriteStream
+  stdin?: NodeJS.ReadStream
+}
+
+/** Commands call this, never Ink directly. Resolves on confirm/cancel; rejects when the listing fails. */
+export async function renderRepoPicker(options: RenderRepoPickerOptions): Promise<PickerResult> {
+  let settle!: {resolve: (r: PickerResult) => void; reject: (e: unknown) => void}
+  const done = new Promise<PickerResult>((resolve, reject) => (settle = {resolve, reject}))
+  const instance = render(
+    <RepoPicker
+      title={options.title}
+      load={options.load}
+      initial={options.initial}
+      onDone={(r) => settle.resolve(r)}
+      onError={(e) => settle.reject(e)}
+    />,
+    {
+      stdout: options.stdout ?? process.stderr,
+      stdin: options.stdin ?? process.stdin,
+      // Ctrl-C is a cancel like esc (exit 4), handled by the picker.
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  )
+  try {
+    return await done
+  } finally {
+    instance.unmount()
+    await instance.waitUntilExit().catch(() => undefined)
+  }
+}

@@ -1,0 +1,127 @@
+import {Box, Text, useInput} from 'ink'
+import React, {useEffect, useState} from 'react'
+
+import type {RateLimitState} from '../core/http/types.js'
+import type {EntityName} from '../core/model.js'
+import {
+  type DashboardState, ENTITY_LABELS, etaSeconds, formatCount, formatDuration, reposFinished, totalEntities, visibleRows,
+} from './sync-state.js'
+
+const BAR_WIDTH = 16
+
+export function bar(fraction: number, width = BAR_WIDTH): string {
+  const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0))
+  const full = Math.round(f * width)
+  return '█'.repeat(full) + '░'.repeat(width - full)
+}
+
+const PHASE_FRACTION: Record<string, number> = {
+  queued: 0, pullRequests: 0.15, reviews: 0.35, commits: 0.55, commitFiles: 0.75, done: 1, failed: 1, skipped: 1,
+}
+
+const ROW_ENTITIES: EntityName[] = ['pullRequest', 'review', 'commit', 'commitFile']
+
+function RepoLine({repo}: {repo: ReturnType<typeof visibleRows>[number]}) {
+  const within = repo.total && repo.total > 0 ? Math.min(1, repo.done / repo.total) : 0
+  const phases = Object.keys(PHASE_FRACTION)
+  const base = PHASE_FRACTION[repo.phase] ?? 0
+  const next = PHASE_FRACTION[phases[phases.indexOf(repo.phase) + 1] ?? 'done'] ?? 1
+  const fraction = repo.phase === 'done' || repo.phase === 'failed' || repo.phase === 'skipped' ? 1 : base + (next - base) * within
+  const color = repo.phase === 'failed' ? 'red' : repo.phase === 'done' ? 'green' : repo.phase === 'queued' ? 'gray' : 'cyan'
+  const counts = ROW_ENTITIES.map((e) => `${ENTITY_LABELS[e]} ${formatCount(repo.counts[e] ?? 0)}`).join('  ')
+  return (
+    <Box>
+      <Box width={32}><Text wrap="truncate-end">{repo.repo}</Text></Box>
+      <Text color={color}>{bar(fraction)} </Text>
+      <Box width={13}><Text color={color}>{repo.phase}</Text></Box>
+      <Text dimColor wrap="truncate-end">{counts}</Text>
+    </Box>
+  )
+}
+
+function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: number; reason: string}; now: number}) {
+  const limit = rl.limit ?? 0
+  const remaining = rl.remaining ?? (limit ? Math.max(0, limit - rl.used) : null)
+  const fraction = limit && remaining !== null ? remaining / limit : 1
+  const color = fraction < 0.1 ? 'red' : fraction < 0.3 ? 'yellow' : 'green'
+  const until = wait?.until ?? rl.waitingUntil
+  const waiting = until && until > now ? `  waiting ${formatDuration((until - now) / 1000)} (${wait?.reason ?? 'rate limit'})` : ''
+  return (
+    <Box>
+      <Box width={24}><Text wrap="truncate-end">{rl.credentialId}</Text></Box>
+      <Text color={color}>{bar(fraction, 20)} </Text>
+      <Text>{remaining === null ? 'unknown' : `${formatCount(remaining)}/${formatCount(limit)} left`}</Text>
+      <Text color="yellow">{waiting}</Text>
+    </Box>
+  )
+}
+
+export interface DashboardViewProps {
+  state: DashboardState
+  rows: number
+  onQuit: () => void
+  /** Redraw interval; the countdown and throughput need a clock even without events. */
+  tickMs?: number
+  now?: () => number
+}
+
+export function DashboardView({state, rows, onQuit, tickMs = 250, now = Date.now}: DashboardViewProps) {
+  const [, setTick] = useState(0)
+  useEffect(() => {
+    const t = setInterval(() => {
+      state.now = now()
+      setTick((n) => n + 1)
+    }, tickMs)
+    return () => clearInterval(t)
+  }, [state, tickMs, now])
+  useInput((input, key) => {
+    if (input === 'q' || (key.ctrl && input === 'c')) {
+      state.stopping = true
+      onQuit()
+    }
+  })
+
+  const elapsed = (state.now - state.startedAt) / 1000
+  const entities = totalEntities(state.counts)
+  const rate = elapsed > 0 ? Math.round(entities / elapsed) : 0
+  const eta = etaSeconds(state)
+  const finished = reposFinished(state)
+  const limits = [...state.rateLimits.values()]
+  const errorLines = state.errors.slice(-3)
+  const repoRows = Math.max(3, rows - 10 - limits.length - errorLines.length)
+  const shown = visibleRows(state, repoRows)
+  const hidden = state.repos.size - shown.length
+  const totals = (Object.keys(ENTITY_LABELS) as EntityName[])
+    .filter((e) => (state.counts[e] ?? 0) > 0)
+    .map((e) => `${formatCount(state.counts[e] ?? 0)} ${ENTITY_LABELS[e]}`)
+    .join(' · ')
+
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>bb-integrate sync</Text>
+        <Text dimColor>{`  ${state.provider ?? ''} · ${state.connection ?? ''} → ${state.store ?? ''}  ${formatDuration(elapsed)}`}</Text>
+      </Text>
+      <Text>
+        {`Repos ${finished}/${state.reposTotal} · ${totals || 'starting…'} · ${formatCount(rate)} entities/s · ETA ${eta === null ? '—' : formatDuration(eta)}`}
+        {state.retries > 0 ? <Text color="yellow">{` · ${state.retries} retries`}</Text> : null}
+      </Text>
+      <Box flexDirection="column" marginTop={1}>
+        {shown.map((r) => <RepoLine key={r.repo} repo={r} />)}
+        {hidden > 0 ? <Text dimColor>{`… ${hidden} more`}</Text> : null}
+      </Box>
+      <Box flexDirection="column" marginTop={1}>
+        <Text bold>Rate limit (per credential)</Text>
+        {limits.length === 0 ? <Text dimColor>no requests yet</Text> : null}
+        {limits.map((rl) => <RateGauge key={rl.credentialId} rl={rl} wait={state.waits.get(rl.credentialId)} now={state.now} />)}
+      </Box>
+      {errorLines.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color="red">{`Errors (${state.errors.length})`}</Text>
+          {errorLines.map((e, i) => <Text key={i} color="red" wrap="truncate-end">{`${e.repo ? e.repo + ': ' : ''}${e.message}`}</Text>)}
+        </Box>
+      ) : null}
+      <Text dimColor>{state.stopping ? 'stopping after the current pages… (resumable)' : 'q stop (resumable)'}</Text>
+    </Box>
+  )
+}

@@ -1,0 +1,105 @@
+/**
+ * Webhook delivery the way Bitbucket Cloud documents it: POST with a JSON body, signed with
+ * `X-Hub-Signature: sha256=<hex HMAC>` when the hook has a secret, 10 s timeout, and on a 5xx up to
+ * two more attempts carrying the same X-Request-UUID. Every attempt is recorded for inspection.
+ */
+import {createHmac, randomUUID} from 'node:crypto'
+
+import type {Hook} from './hooks.js'
+
+export interface DeliveryAttempt {
+  attempt: number
+  at: string
+  status: number | null
+  error: string | null
+  durationMs: number
+}
+
+export interface Delivery {
+  id: number
+  hookId: string
+  url: string
+  eventKey: string
+  requestUuid: string
+  /** The exact bytes sent, for signature checks. */
+  body: string
+  headers: Record<string, string>
+  attempts: DeliveryAttempt[]
+  /** pending until the last attempt settles. */
+  outcome: 'pending' | 'delivered' | 'failed'
+}
+
+export interface DeliveryOptions {
+  timeoutMs?: number
+  /** Pause before a retry; Bitbucket waits longer, tests do not want to. */
+  retryDelayMs?: number
+  maxAttempts?: number
+}
+
+export function signature(secret: string, body: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+}
+
+export class WebhookDispatcher {
+  readonly deliveries: Delivery[] = []
+  private readonly pending = new Set<Promise<void>>()
+  private seq = 0
+
+  constructor(private readonly options: DeliveryOptions = {}, private readonly onAttempt: () => void = () => {}) {}
+
+  deliver(hook: Hook, eventKey: string, payload: unknown, extraHeaders: Record<string, string> = {}): Delivery {
+    const body = JSON.stringify(payload)
+    const requestUuid = randomUUID()
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'Bitbucket-Webhooks/2.0',
+      'X-Event-Key': eventKey,
+      'X-Hook-UUID': hook.id.replace(/[{}]/g, ''),
+      'X-Request-UUID': requestUuid,
+      ...extraHeaders,
+    }
+    if (hook.secret) headers['X-Hub-Signature'] = signature(hook.secret, body)
+    this.seq += 1
+    const delivery: Delivery = {id: this.seq, hookId: hook.id, url: hook.url, eventKey, requestUuid, body, headers, attempts: [], outcome: 'pending'}
+    this.deliveries.push(delivery)
+    const run = this.run(delivery).finally(() => this.pending.delete(run))
+    this.pending.add(run)
+    return delivery
+  }
+
+  /** Resolves when every delivery started so far has settled (including retries). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending])
+  }
+
+  private async run(delivery: Delivery): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 3
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      if (attempt > 1) await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 200))
+      const started = Date.now()
+      let status: number | null = null
+      let error: string | null = null
+      try {
+        const res = await fetch(delivery.url, {
+          method: 'POST',
+          headers: {...delivery.headers, 'X-Attempt-Number': String(attempt)},
+          body: delivery.body,
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+          redirect: 'manual',
+        })
+        status = res.status
+        await res.arrayBuffer().catch(() => undefined)
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err)
+      }
+      this.onAttempt()
+      delivery.attempts.push({attempt, at: new Date(started).toISOString(), status, error, durationMs: Date.now() - started})
+      if (status !== null && status < 500) {
+        delivery.outcome = status < 300 ? 'delivered' : 'failed'
+        return
+      }
+      // Only 5xx answers are retried by Bitbucket; a timeout or refused connection counts the same way here.
+    }
+    delivery.outcome = 'failed'
+  }
+}

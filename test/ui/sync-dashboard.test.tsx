@@ -1,0 +1,76 @@
+import {render} from 'ink-testing-library'
+import React from 'react'
+import {describe, expect, it, vi} from 'vitest'
+
+import type {SyncEvent} from '../../src/core/sync/events.js'
+import {DashboardView} from '../../src/ui/sync-dashboard-view.js'
+import {applyEvent, etaSeconds, initialState, visibleRows} from '../../src/ui/sync-state.js'
+
+const T0 = Date.parse('2026-11-22T10:00:00.000Z')
+
+function feed(events: SyncEvent[], at = T0) {
+  const state = initialState(T0)
+  for (const e of events) applyEvent(state, e, at)
+  return state
+}
+
+const start: SyncEvent = {type: 'start', at: new Date(T0).toISOString(), connection: 'default', provider: 'cloud', store: 'sqlite:/tmp/x.db', repos: 3, full: true, shard: null}
+
+describe('sync dashboard state', () => {
+  it('folds progress into per-repo rows and totals', () => {
+    const s = feed([
+      start,
+      {type: 'repo', repo: 'acme/api', phase: 'pullRequests'},
+      {type: 'progress', repo: 'acme/api', entity: 'pullRequest', count: 50},
+      {type: 'progress', repo: 'acme/api', entity: 'pullRequest', count: 20},
+      {type: 'progress', repo: 'acme/web', entity: 'commit', count: 100},
+    ])
+    expect(s.repos.get('acme/api')?.counts.pullRequest).toBe(70)
+    expect(s.counts).toEqual({pullRequest: 70, commit: 100})
+    expect(s.reposTotal).toBe(3)
+  })
+
+  it('estimates time left from finished repos', () => {
+    const s = feed([start, {type: 'repo', repo: 'a/1', phase: 'done'}])
+    s.now = T0 + 10_000
+    expect(etaSeconds(s)).toBe(20)
+  })
+
+  it('shows active repos before finished and queued ones', () => {
+    const s = feed([
+      start,
+      {type: 'repo', repo: 'a/queued', phase: 'queued'},
+      {type: 'repo', repo: 'a/done', phase: 'done'},
+      {type: 'repo', repo: 'a/busy', phase: 'commits'},
+    ])
+    expect(visibleRows(s, 2).map((r) => r.repo)).toEqual(['a/busy', 'a/done'])
+  })
+})
+
+describe('DashboardView', () => {
+  it('renders rows, a rate-limit gauge with a countdown, errors and reacts to q', async () => {
+    const s = feed([
+      start,
+      {type: 'repo', repo: 'acme/api', phase: 'commits', done: 1, total: 2},
+      {type: 'progress', repo: 'acme/api', entity: 'commit', count: 1234},
+      {type: 'rateLimit', state: {credentialId: 'default/1', principal: 'cloud-user:{u}', limit: 1000, remaining: 50, resetAt: null, waitingUntil: T0 + 42_000, used: 950}},
+      {type: 'wait', credentialId: 'default/1', principal: 'cloud-user:{u}', until: new Date(T0 + 42_000).toISOString(), reason: 'window'},
+      {type: 'error', repo: 'acme/gone', message: 'repository not found'},
+    ])
+    const onQuit = vi.fn()
+    const view = render(<DashboardView state={s} rows={30} onQuit={onQuit} now={() => T0} tickMs={10_000} />)
+    const frame = view.lastFrame() ?? ''
+    expect(frame).toContain('acme/api')
+    expect(frame).toContain('commits 1,234')
+    expect(frame).toContain('default/1')
+    expect(frame).toContain('50/1,000 left')
+    expect(frame).toContain('waiting 42s')
+    expect(frame).toContain('Errors (1)')
+    expect(frame).toContain('acme/gone: repository not found')
+    await new Promise((r) => setImmediate(r))
+    view.stdin.write('q')
+    await new Promise((r) => setImmediate(r))
+    expect(onQuit).toHaveBeenCalledTimes(1)
+    view.unmount()
+  })
+})
