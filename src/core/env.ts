@@ -7,6 +7,11 @@ export interface BbEnv {
   store?: string
   noColor: boolean
   ci: boolean
+  /** BB_INTEGRATE_URL / BB_INTEGRATE_PROVIDER: with BB_INTEGRATE_TOKEN, a connection without any config (CI). */
+  url?: string
+  provider?: string
+  /** BB_INTEGRATE_KEYCHAIN_TIMEOUT_MS: how long one keychain call may take (default 10 s). */
+  keychainTimeoutMs?: number
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): BbEnv {
@@ -18,5 +23,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): BbEnv {
     store: env.BB_INTEGRATE_STORE || undefined,
     noColor: Boolean(env.NO_COLOR),
     ci: Boolean(env.CI) && env.CI !== 'false',
+    url: env.BB_INTEGRATE_URL || undefined,
+    provider: env.BB_INTEGRATE_PROVIDER || undefined,
+    keychainTimeoutMs: Number(env.BB_INTEGRATE_KEYCHAIN_TIMEOUT_MS) > 0 ? Number(env.BB_INTEGRATE_KEYCHAIN_TIMEOUT_MS) : undefined,
   }
 }

@@ -56,7 +56,7 @@ export class KeychainStore implements SecretStore {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort()
-        reject(new Error(`no answer within ${Math.round(this.timeoutMs / 1000)} s`))
+        reject(new Error(`no answer within ${this.timeoutMs >= 1000 ? `${Math.round(this.timeoutMs / 1000)} s` : `${this.timeoutMs} ms`}`))
       }, this.timeoutMs)
     })
     try {

@@ -21,6 +21,8 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   const text = value.trim()
   if (text === '') return null
   if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000)
+  // Date.parse reads "-3" as a year; an HTTP date always names its weekday and month.
+  if (!/[a-z]{3}/i.test(text)) return null
   const at = Date.parse(text)
   if (Number.isNaN(at)) return null
   return Math.max(0, at - nowMs)

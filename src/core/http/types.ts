@@ -56,6 +56,8 @@ export interface RateLimitState {
   waitingUntil: number | null
   /** Requests this principal issued in the current rolling window. */
   used: number
+  /** Cloud's X-RateLimit-NearLimit, when the server sent it. */
+  nearLimit?: boolean
 }
 
 export type HttpEvent =
@@ -87,6 +89,8 @@ export interface HttpClientOptions {
   random?: () => number
   onEvent?: (event: HttpEvent) => void
   userAgent?: string
+  /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read for the default dispatcher (default process.env). */
+  env?: NodeJS.ProcessEnv
 }
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>

@@ -63,6 +63,8 @@ export interface ActivityRecord {
   user: string | null
   at: string | null
   users: User[]
+  /** For `update` entries: the PR state that update left (Cloud update.state; DC MERGED/DECLINED/…). */
+  state?: PullRequestState | null
 }
 
 export interface Branch {

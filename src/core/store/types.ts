@@ -21,6 +21,10 @@ export interface StoredBranchHead {
 export interface RepoSyncState {
   /** PR watermark: start time of the last listing that completed for this repo (ISO), or null. */
   prWatermark: string | null
+  /** Latest `updatedAt` among the repo's stored PRs (server time), or null when none is stored. */
+  maxPrUpdatedAt: string | null
+  /** Stored PRs whose reviews were not synced for their current version (an earlier --no-reviews run). */
+  prsWithoutReviews: number
   /** When the repo last completed a sync (ISO), or null. */
   lastCompletedAt: string | null
   /** Branch heads as of the last completed commit walk. */

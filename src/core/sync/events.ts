@@ -14,6 +14,14 @@ export type EntityCounts = Partial<Record<EntityName, number>>
 export type SyncEvent =
   | {type: 'start'; at: string; connection: string; provider: 'cloud' | 'datacenter'; store: string; repos: number; full: boolean; shard: string | null}
   | {type: 'plan'; repo: string; estimatedRequests: number; pullRequests: number | null; commits: number | null}
+  | {
+      /** `sync --plan` totals (added in v1, additive). */
+      type: 'planSummary'
+      repos: number
+      estimatedRequests: number
+      estimatedSeconds: number
+      requestsPerHour: number
+    }
   | {type: 'repo'; repo: string; phase: RepoPhase; done?: number; total?: number | null}
   | {type: 'progress'; repo: string; entity: EntityName; count: number}
   | {type: 'rateLimit'; state: RateLimitState}

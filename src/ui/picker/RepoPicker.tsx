@@ -47,10 +47,10 @@ export function RepoPicker(props: RepoPickerProps) {
       })
     return () => controller.abort()
     // The listing runs once per mount.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
   const cache = useMemo(() => new ViewCache(items), [items])
+  const listed = useMemo(() => new Set(items.map((i) => i.key)), [items])
   const view = useMemo(() => cache.view(state.query), [cache, state.query])
   const height = Math.max(3, props.height ?? (stdout.rows ?? 24) - CHROME_ROWS)
   const cursor = Math.min(state.cursor, Math.max(0, view.items.length - 1))
@@ -71,7 +71,6 @@ export function RepoPicker(props: RepoPickerProps) {
   const offset = scrollOffset(offsetRef.current, cursorRow, height, view.rows.length)
   offsetRef.current = offset
   const windowRows = view.rows.slice(offset, offset + height)
-  const listed = new Set(items.map((i) => i.key))
   const unlisted = loading ? 0 : [...state.selected].filter((k) => !listed.has(k)).length
   const filtering = state.mode === 'filter'
 

@@ -167,8 +167,11 @@ export interface World {
   /** Materialised lazily (LRU) — call per request, do not hold on to it across mutations. */
   detail(key: string): WRepoDetail
   mutate(m: Mutation): MutationResult
-  /** Canonical entities a perfect sync of everything visible must produce, as a stream. */
-  truth<E extends EntityName>(flavor: Flavor, entity: E, connection: string): Iterable<EntityMap[E]>
+  /**
+   * Canonical entities a perfect sync of everything visible must produce, as a stream. `webBase`
+   * (e.g. the emulator's origin) fills repository `url`; without it `url` is null.
+   */
+  truth<E extends EntityName>(flavor: Flavor, entity: E, connection: string, options?: {webBase?: string}): Iterable<EntityMap[E]>
   /** The fewest requests a complete listing needs with the largest allowed pages. */
   minimumRequests(flavor: Flavor, options?: {commitFiles?: boolean; reviews?: boolean}): number
 }

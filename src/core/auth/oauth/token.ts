@@ -1,8 +1,7 @@
-import {readFileSync} from 'node:fs'
-import {rootCertificates} from 'node:tls'
-import {EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
+import {request, type Dispatcher} from 'undici'
 
-import {AuthError, NetworkError, UsageError} from '../../errors.js'
+import {AuthError, NetworkError} from '../../errors.js'
+import {createDefaultDispatcher} from '../../http/dispatcher.js'
 import type {OAuthEndpoints} from './endpoints.js'
 
 export interface OAuthClient {
@@ -129,14 +128,7 @@ function describeNetworkError(error: unknown): string {
   return e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? String(error)
 }
 
-/** Proxy-aware like the API client; a CA file adds to (not replaces) the system roots. */
-export function defaultDispatcher(caFile?: string): Dispatcher {
-  if (!caFile) return new EnvHttpProxyAgent()
-  let ca: string
-  try {
-    ca = readFileSync(caFile, 'utf8')
-  } catch (error) {
-    throw new UsageError(`Cannot read --ca-file ${caFile}`, {cause: error, code: 'ca_file_unreadable'})
-  }
-  return new EnvHttpProxyAgent({connect: {ca: [...rootCertificates, ca]}})
+/** The API client's dispatcher: the same proxy and CA rules for the token endpoint. */
+function defaultDispatcher(caFile?: string): Dispatcher {
+  return createDefaultDispatcher({caFile})
 }

@@ -1,0 +1,47 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../base-command.js'
+import type {AuthStatus as AuthStatusResult} from '../../core/auth/status.js'
+import {ExitCode} from '../../core/errors.js'
+
+export default class AuthStatus extends BaseCommand {
+  static override summary = 'Show connections, identities, credential kinds, where each secret lives and token expiry.'
+  static override description =
+    'Reads only metadata; no secret is printed. With --check, asks the API once per credential and exits 3 when any is invalid.'
+
+  static override examples = ['<%= config.bin %> auth status', '<%= config.bin %> auth status --check --json']
+
+  static override flags = {
+    name: Flags.string({description: 'Only this connection.'}),
+    check: Flags.boolean({description: 'Verify every credential against the API (exit 3 if any is invalid).'}),
+  }
+
+  async run(): Promise<AuthStatusResult> {
+    const {flags} = await this.parse(AuthStatus)
+    const [{authStatus}, {ConfigStore}, {readEnv}] = await Promise.all([
+      import('../../core/auth/status.js'),
+      import('../../core/config/store.js'),
+      import('../../core/env.js'),
+    ])
+    const env = readEnv()
+    const config = new ConfigStore({configDir: env.configDir})
+    const status = await authStatus({config, env, name: flags.name ?? flags.connection, check: flags.check})
+
+    if (status.connections.length === 0) {
+      this.info(flags.name ? `No connection named "${flags.name}".` : 'No connection — run `bb-integrate connect`.')
+    }
+    for (const c of status.connections) {
+      this.info(`${c.name}${c.isDefault ? ' (default)' : ''}: ${c.provider} ${c.url} — ${c.selection} repos selected`)
+      for (const k of c.credentials) {
+        const who = k.identity.displayName ?? k.identity.accountId ?? k.identity.id
+        const where = k.store === 'keychain' ? 'OS keychain' : `plain file ${k.storePath}`
+        const expiry = k.expiresAt ? `, access token ${k.expired ? 'expired (refreshed on next use)' : `expires ${k.expiresAt}`}` : ''
+        const check = k.check ? ` — ${k.check.status}${k.check.message ? `: ${k.check.message}` : ''}` : ''
+        this.info(`  ${k.id}: ${k.kind} as ${who} [${k.principal}], secret in ${where}${expiry}${check}`)
+      }
+    }
+    if (status.envToken) this.info('BB_INTEGRATE_TOKEN is set: it overrides the stored credentials.')
+    if (flags.check && status.valid === false) process.exitCode = ExitCode.Auth
+    return status
+  }
+}

@@ -1,0 +1,171 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import type {ConnectResult} from '../core/auth/connect.js'
+import type {CredentialKind} from '../core/config/schema.js'
+import {DEFAULT_CLOUD_API, DEFAULT_CLOUD_SITE} from '../core/config/schema.js'
+import {InterruptedError, UsageError} from '../core/errors.js'
+import type {ProviderKind} from '../core/model.js'
+import type {ConnectAnswers} from '../ui/prompts/connect-wizard.js'
+
+export default class Connect extends BaseCommand {
+  static override summary = 'Connect a Bitbucket Cloud or Data Center account.'
+  static override description = `Verifies the credential against the API before storing it; the secret goes to the OS keychain (or, with --allow-insecure-store, a 0600 file), the rest to the config file. Asks for what is missing when run in a terminal; otherwise fails naming the missing flag.
+
+App passwords were removed from Bitbucket Cloud on 2026-07-28: use an Atlassian API token with scopes (sent with your Atlassian account e-mail). --auth app-password is accepted and treated as api-token.
+
+OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the consumer's callback URL. The browser is opened with $BROWSER when set, else the system default; the URL is printed too.`
+
+  static override examples = [
+    'echo "$TOKEN" | <%= config.bin %> connect --provider cloud --auth api-token --email jane@example.com --token-stdin',
+    'echo "$SECRET" | <%= config.bin %> connect --provider cloud --auth oauth --client-id KEY --client-secret-stdin',
+    'echo "$PAT" | <%= config.bin %> connect --provider datacenter --url https://bitbucket.example.com --auth pat --token-stdin',
+    'echo "$TOKEN2" | <%= config.bin %> connect --add --auth api-token --email jane@example.com --token-stdin',
+  ]
+
+  static override flags = {
+    provider: Flags.string({description: 'Bitbucket flavour.', options: ['cloud', 'datacenter'], env: 'BB_INTEGRATE_PROVIDER'}),
+    url: Flags.string({description: `Cloud API base (default ${DEFAULT_CLOUD_API}) or Data Center server URL.`, env: 'BB_INTEGRATE_URL'}),
+    'oauth-url': Flags.string({description: `Cloud site for OAuth (default ${DEFAULT_CLOUD_SITE}).`, env: 'BB_INTEGRATE_OAUTH_URL'}),
+    auth: Flags.string({
+      description: 'Credential kind (app-password is accepted and treated as api-token).',
+      options: ['oauth', 'api-token', 'access-token', 'pat', 'app-password'],
+      env: 'BB_INTEGRATE_AUTH',
+    }),
+    email: Flags.string({description: 'Atlassian account e-mail (API tokens).', env: 'BB_INTEGRATE_EMAIL'}),
+    'token-stdin': Flags.boolean({description: 'Read the token from stdin.'}),
+    'client-id': Flags.string({description: 'OAuth consumer key / client id.', env: 'BB_INTEGRATE_CLIENT_ID'}),
+    'client-secret-stdin': Flags.boolean({description: 'Read the OAuth client secret from stdin.'}),
+    'callback-port': Flags.integer({
+      description: 'Loopback port for the OAuth callback (the consumer must list http://127.0.0.1:<port>/callback).',
+      default: 8976,
+      min: 1,
+      max: 65535,
+      env: 'BB_INTEGRATE_CALLBACK_PORT',
+    }),
+    'oauth-scope': Flags.string({description: 'Data Center OAuth scope to request (repeatable; default REPO_READ).', multiple: true}),
+    'oauth-timeout': Flags.integer({
+      description: 'Seconds to wait for the browser login.',
+      default: 300,
+      min: 1,
+      env: 'BB_INTEGRATE_OAUTH_TIMEOUT',
+      helpGroup: 'ADVANCED',
+    }),
+    name: Flags.string({description: 'Connection name.', default: 'default'}),
+    add: Flags.boolean({description: 'Add another credential to an existing connection (rotation) instead of replacing.'}),
+    'allow-insecure-store': Flags.boolean({
+      description: 'Store secrets in a plain 0600 file in the config dir instead of the OS keychain.',
+      env: 'BB_INTEGRATE_ALLOW_INSECURE_STORE',
+    }),
+    'ca-file': Flags.string({description: 'PEM file with extra CA certificates (self-signed Data Center).', env: 'BB_INTEGRATE_CA_FILE'}),
+  }
+
+  async run(): Promise<ConnectResult> {
+    const {flags} = await this.parse(Connect)
+    const [{connect}, {ConfigStore}, {createSecretStoreResolver}, {browserOpener}, {readEnv}, {formatScopeAdvice}] = await Promise.all([
+      import('../core/auth/connect.js'),
+      import('../core/config/store.js'),
+      import('../core/auth/stores.js'),
+      import('../core/auth/oauth/browser.js'),
+      import('../core/env.js'),
+      import('../core/auth/scopes.js'),
+    ])
+    const env = readEnv()
+    const config = new ConfigStore({configDir: env.configDir})
+    const name = flags.name
+    const existing = flags.add ? config.getConnection(name) : undefined
+
+    const controller = new AbortController()
+    const onSigint = (): void => controller.abort(new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'}))
+    process.once('SIGINT', onSigint)
+    try {
+      let answers: ConnectAnswers = {
+        provider: (flags.provider as ProviderKind | undefined) ?? existing?.provider,
+        url: flags.url ?? existing?.url ?? (flags.provider === 'cloud' || existing?.provider === 'cloud' ? DEFAULT_CLOUD_API : undefined),
+        oauthUrl: flags['oauth-url'] ?? existing?.oauthUrl,
+        auth: flags.auth as ConnectAnswers['auth'],
+        email: flags.email,
+        clientId: flags['client-id'],
+      }
+      if (flags['token-stdin'] || flags['client-secret-stdin']) {
+        const {readSecretFromStdin} = await import('../ui/prompts/read-stdin.js')
+        const secret = await readSecretFromStdin()
+        if (!secret) throw new UsageError('Nothing was read from stdin', {code: 'empty_stdin', remedy: 'Pipe the secret: `echo "$TOKEN" | bb-integrate connect … --token-stdin`.'})
+        if (flags['token-stdin']) answers.token = secret
+        else answers.clientSecret = secret
+      }
+      if (answers.auth === 'app-password') {
+        this.info('Note: app passwords were removed from Bitbucket Cloud on 2026-07-28; treating --auth app-password as an API token (Atlassian account e-mail + API token with scopes).')
+        answers.auth = 'api-token'
+      }
+      const missing = firstMissing(answers)
+      if (missing) {
+        if (!this.interactive || this.jsonEnabled()) {
+          throw new UsageError(`Missing ${missing}; there is no terminal to ask (stdin or stderr is not a TTY, or CI/--json)`, {
+            code: 'missing_flag',
+            details: {flag: missing},
+            remedy: `Pass ${missing}, e.g. \`echo "$TOKEN" | bb-integrate connect --provider cloud --auth api-token --email you@example.com --token-stdin\`.`,
+          })
+        }
+        const {runConnectWizard} = await import('../ui/prompts/connect-wizard.js')
+        // Prompts write to stderr so stdout stays clean; stdin stays unread by anything else.
+        answers = await runConnectWizard(answers, {input: process.stdin, output: process.stderr, signal: controller.signal})
+      }
+
+      const result = await connect(
+        {
+          name,
+          provider: answers.provider as ProviderKind,
+          url: answers.url as string,
+          oauthUrl: answers.oauthUrl,
+          caFile: flags['ca-file'],
+          auth: answers.auth as CredentialKind,
+          email: answers.email,
+          token: answers.token,
+          clientId: answers.clientId,
+          clientSecret: answers.clientSecret,
+          callbackPort: flags['callback-port'],
+          oauthScopes: flags['oauth-scope'],
+          oauthTimeoutMs: flags['oauth-timeout'] * 1000,
+          add: flags.add,
+          allowInsecureStore: flags['allow-insecure-store'],
+        },
+        {
+          config,
+          secretStores: createSecretStoreResolver({configDir: config.dir, warn: (m) => process.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs}),
+          openBrowser: browserOpener(process.env),
+          // Always printed, --json or not: the user may have to open it by hand.
+          onAuthorizeUrl: (url) => process.stderr.write(`Open this URL to authorize bb-integrate:\n  ${url}\n`),
+          onStep: (message) => this.info(message),
+          signal: controller.signal,
+        },
+      )
+
+      const who = result.credential.identity.displayName ?? result.credential.identity.accountId ?? result.credential.identity.id
+      this.info(
+        `${result.added ? 'Added credential' : 'Connected'} ${result.connection}/${result.credential.id} (${result.provider}, ${result.credential.kind}) as ${who}; ` +
+          `secret in ${result.credential.store === 'keychain' ? 'the OS keychain' : `plain file ${config.dir}/secrets.json`}.`,
+      )
+      if (result.credential.scopes) this.info(`Granted scopes: ${result.credential.scopes.join(' ')}`)
+      for (const line of formatScopeAdvice(result.leastPrivilege)) this.info(line)
+      return result
+    } finally {
+      process.removeListener('SIGINT', onSigint)
+    }
+  }
+}
+
+/** The first thing neither a flag nor the existing connection supplies, named as the flag to pass. */
+function firstMissing(a: ConnectAnswers): string | undefined {
+  if (!a.provider) return '--provider'
+  if (!a.url) return '--url'
+  if (!a.auth) return '--auth'
+  if (a.auth === 'oauth') {
+    if (!a.clientId) return '--client-id'
+    if (!a.clientSecret) return '--client-secret-stdin'
+    return undefined
+  }
+  if (a.auth === 'api-token' && !a.email) return '--email'
+  if (!a.token) return '--token-stdin'
+  return undefined
+}

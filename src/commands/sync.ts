@@ -1,0 +1,165 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {BbError, ExitCode, UsageError, exitCodeOf} from '../core/errors.js'
+import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
+
+export default class Sync extends BaseCommand {
+  static override summary = 'Sync repositories, pull requests, reviews, commits and commit files into the local store.'
+  static override description = `Incremental by default: pull requests updated since the last complete run, commits reachable from
+branch heads that moved, reviews for changed pull requests, files for new commits. A re-sync with no
+changes costs at most 2 requests per repository. Safe to interrupt at any moment (Ctrl-C, kill -9,
+a crash): the next run resumes where the last committed page left off.
+
+Repositories: --repo keys, else the connection's selection (\`repos select\`), else every repository
+the credential can see. Output: a live dashboard on a terminal, plain progress lines on stderr
+otherwise, NDJSON events on stdout with --json (docs/events.md; the last line is the summary).
+
+Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authentication ·
+4 interrupted (resumable) · 5 --max-wait exhausted by rate limits (resumable).`
+
+  static override examples = [
+    '<%= config.bin %> sync',
+    '<%= config.bin %> sync --repo acme/api --repo acme/web --since 2026-01-01',
+    '<%= config.bin %> sync --json --max-wait 600 | jq -c \'select(.type=="summary")\'',
+    '<%= config.bin %> sync --store postgres://bb@db/metrics --shard 2/4',
+    '<%= config.bin %> sync --plan',
+  ]
+
+  static override flags = {
+    repo: Flags.string({description: 'Repository key (workspace/slug or PROJECT/slug); repeatable.', multiple: true}),
+    since: Flags.string({description: 'Only pull requests updated since this ISO date (overrides the stored watermark).'}),
+    full: Flags.boolean({description: 'Ignore watermarks and known branch heads; list everything again.'}),
+    prs: Flags.boolean({description: 'Sync pull requests.', default: true, allowNo: true}),
+    reviews: Flags.boolean({description: 'Sync reviews (approvals, change requests).', default: true, allowNo: true}),
+    commits: Flags.boolean({description: 'Sync commits.', default: true, allowNo: true}),
+    'commit-files': Flags.boolean({description: 'Sync the files each new commit touched (one request per commit).', default: true, allowNo: true}),
+    path: Flags.string({description: 'Only commit files under this path prefix (monorepos).'}),
+    concurrency: Flags.integer({description: 'Repositories (and API calls) in flight at once.', default: 4, env: 'BB_INTEGRATE_CONCURRENCY'}),
+    'max-wait': Flags.integer({description: 'Give up (exit 5, resumable) rather than wait for rate limits past this many seconds from start.', min: 0, env: 'BB_INTEGRATE_MAX_WAIT'}),
+    store: Flags.string({description: 'Store: a SQLite path, sqlite:///path or postgres://… (default: <data dir>/bb-integrate.db).', env: 'BB_INTEGRATE_STORE'}),
+    shard: Flags.string({description: 'Sync only shard i of n (1-based, e.g. 2/4): split repositories across machines.'}),
+    plan: Flags.boolean({description: 'Estimate requests and time under the rate limit, then exit without syncing.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Sync)
+    const [{runSync, httpEventBridge, parseShard, parseSince, parseConcurrency}, {readEnv}, {openConnection}, {openStore}] = await Promise.all([
+      import('../core/sync/index.js'),
+      import('../core/env.js'),
+      import('../core/connection.js'),
+      import('../core/store/index.js'),
+    ])
+    const json = this.jsonEnabled()
+    let emitted = false
+    let finish: () => Promise<void> = async () => undefined
+    const controller = new AbortController()
+    let interrupts = 0
+    const onSigint = () => {
+      // First Ctrl-C: stop after the pages in flight. Second: leave now — committed pages are safe.
+      if (++interrupts > 1) process.exit(ExitCode.Interrupted)
+      controller.abort()
+    }
+    process.on('SIGINT', onSigint)
+    process.on('SIGTERM', onSigint)
+    let sink: SyncEventSink = () => undefined
+    let closeAll: () => Promise<void> = async () => undefined
+    try {
+      // Flags first: a typo must not cost a connection or a store migration.
+      const shard = flags.shard === undefined ? null : parseShard(flags.shard)
+      const since = flags.since === undefined ? null : parseSince(flags.since)
+      const concurrency = parseConcurrency(flags.concurrency)
+      for (const key of flags.repo ?? []) {
+        if (!/^[^/\s]+\/[^/\s]+$/.test(key)) throw new UsageError(`Invalid --repo "${key}": expected workspace/slug (Cloud) or PROJECT/slug (Data Center).`, {code: 'bad_repo'})
+      }
+      const base = await this.renderer(json, () => controller.abort())
+      let finished: Promise<void> | null = null
+      finish = () => (finished ??= base.finish())
+      sink = (event: SyncEvent) => {
+        if (event.type === 'summary') emitted = true
+        base.sink(event)
+      }
+      const env = readEnv()
+      const opened = await openConnection({
+        name: flags.connection,
+        env,
+        onEvent: httpEventBridge(sink),
+        waitDeadline: flags['max-wait'] === undefined ? undefined : Date.now() + flags['max-wait'] * 1000,
+        signal: controller.signal,
+      })
+      const store = await openStore(flags.store, process.env).catch(async (error: unknown) => {
+        await opened.close()
+        throw error
+      })
+      let closed: Promise<unknown> | null = null
+      closeAll = async () => {
+        await (closed ??= Promise.allSettled([store.close(), opened.close()]))
+      }
+      const {connection} = opened
+      const summary = await runSync({
+        connection: connection.name,
+        repos: flags.repo,
+        selection: connection.selection,
+        since,
+        full: flags.full,
+        prs: flags.prs,
+        reviews: flags.reviews,
+        commits: flags.commits,
+        commitFiles: flags['commit-files'],
+        pathPrefix: flags.path ?? null,
+        concurrency,
+        shard,
+        plan: flags.plan,
+        requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000),
+      }, {
+        provider: opened.provider,
+        store,
+        emit: sink,
+        signal: controller.signal,
+        httpStats: () => opened.client.stats(),
+      })
+      await closeAll()
+      await finish()
+      if (summary.stopReason === 'errors') this.exit(ExitCode.Failure)
+    } catch (error) {
+      await closeAll()
+      await finish()
+      if (error instanceof Error && 'oclif' in error) throw error
+      // The engine already reported its own stop in the summary; anything earlier is reported here.
+      if (emitted) {
+        if (!json && error instanceof BbError) process.stderr.write(`${error.message}\n${error.remedy ? `  → ${error.remedy}\n` : ''}`)
+        this.exit(exitCodeOf(error))
+      }
+      if (json) {
+        const e = error instanceof BbError ? error : null
+        process.stdout.write(JSON.stringify({
+          v: 1, type: 'error', message: error instanceof Error ? error.message : String(error),
+          code: e?.code ?? 'error', remedy: e?.remedy ?? null, exitCode: exitCodeOf(error),
+        }) + '\n')
+        this.exit(exitCodeOf(error))
+      }
+      throw error
+    } finally {
+      process.off('SIGINT', onSigint)
+      process.off('SIGTERM', onSigint)
+    }
+  }
+
+  /** NDJSON on stdout (--json), the Ink dashboard on a terminal, plain lines on stderr otherwise. */
+  private async renderer(json: boolean, onQuit: () => void): Promise<{sink: SyncEventSink; finish: () => Promise<void>}> {
+    if (json) {
+      const {ndjsonSink} = await import('../ui/sync-ndjson.js')
+      return {sink: ndjsonSink(), finish: async () => undefined}
+    }
+    if (this.interactive) {
+      try {
+        const {renderSyncDashboard} = await import('../ui/sync-dashboard.js')
+        return renderSyncDashboard({onQuit})
+      } catch {
+        // No dashboard (or no usable terminal): the plain lines still tell the whole story.
+      }
+    }
+    const {plainSink} = await import('../ui/sync-plain.js')
+    return {sink: plainSink(), finish: async () => undefined}
+  }
+}

@@ -1,0 +1,126 @@
+import type {Connection, CredentialKind, SecretLocation} from '../config/schema.js'
+import type {ConfigStore} from '../config/store.js'
+import {openConnection, type OpenConnectionOptions} from '../connection.js'
+import type {BbEnv} from '../env.js'
+import {AuthError, BbError} from '../errors.js'
+import {httpCredentialId} from './credentials.js'
+import {secretAccount} from './secret.js'
+import type {SecretStoreResolver} from './stores.js'
+
+export interface CredentialStatus {
+  id: string
+  kind: CredentialKind
+  /** Where the secret lives: OS keychain or the opt-in plain file (path given). */
+  store: SecretLocation
+  storePath: string | null
+  principal: string
+  identity: {id: string; displayName: string | null; accountId: string | null}
+  scopes: string[] | null
+  expiresAt: string | null
+  expired: boolean
+  /** With --check: ok | invalid | error, and why. */
+  check?: {status: 'ok' | 'invalid' | 'error'; message: string | null; code: string | null}
+}
+
+export interface ConnectionStatus {
+  name: string
+  provider: Connection['provider']
+  url: string
+  isDefault: boolean
+  selection: number
+  credentials: CredentialStatus[]
+}
+
+export interface AuthStatus {
+  configPath: string
+  defaultConnection: string | null
+  /** BB_INTEGRATE_TOKEN overrides stored credentials when set. */
+  envToken: boolean
+  connections: ConnectionStatus[]
+  /** With --check: true when every credential checked answered. */
+  valid?: boolean
+}
+
+export interface AuthStatusOptions {
+  config: ConfigStore
+  env: BbEnv
+  name?: string
+  check?: boolean
+  now?: () => number
+  /** For --check; tests pass a MemoryStore resolver and a dispatcher. */
+  open?: Partial<OpenConnectionOptions>
+  secretStores?: SecretStoreResolver
+}
+
+/** What is stored (metadata only; no secret is read unless --check asks the API). */
+export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus> {
+  const {config} = options
+  const now = (options.now ?? Date.now)()
+  const defaultName = config.defaultConnectionName() ?? null
+  const connections = config.listConnections().filter((c) => !options.name || c.name === options.name)
+  const status: AuthStatus = {
+    configPath: config.path,
+    defaultConnection: defaultName,
+    envToken: Boolean(options.env.token),
+    connections: connections.map((c) => ({
+      name: c.name,
+      provider: c.provider,
+      url: c.url,
+      isDefault: c.name === defaultName,
+      selection: c.selection.length,
+      credentials: c.credentials.map((m) => ({
+        id: m.id,
+        kind: m.kind,
+        store: m.store,
+        storePath: m.store === 'file' ? `${config.dir}/secrets.json` : null,
+        principal: m.principal,
+        identity: m.identity,
+        scopes: m.scopes,
+        expiresAt: m.expiresAt === null ? null : new Date(m.expiresAt).toISOString(),
+        // An OAuth access token past expiry is refreshed on use; only say so.
+        expired: m.expiresAt !== null && m.expiresAt <= now,
+      })),
+    })),
+  }
+  if (!options.check) return status
+
+  let valid = true
+  for (const connection of status.connections) {
+    const opened = await openConnection({
+      ...options.open,
+      name: connection.name,
+      env: {...options.env, token: undefined},
+      config,
+      ...(options.secretStores ? {secretStore: options.secretStores} : {}),
+    }).catch((error: unknown) => error as Error)
+    for (const credential of connection.credentials) {
+      if (opened instanceof Error) {
+        credential.check = describeFailure(opened)
+        valid = false
+        continue
+      }
+      const httpId = httpCredentialId(connection.name, credential.id)
+      if (!opened.credentials.some((c) => c.id === httpId)) {
+        credential.check = {status: 'invalid', message: `secret ${secretAccount(connection.name, credential.id)} is missing from the ${credential.store}`, code: 'secret_missing'}
+        valid = false
+        continue
+      }
+      try {
+        await opened.provider.identity({credentialId: httpId})
+        credential.check = {status: 'ok', message: null, code: null}
+      } catch (error) {
+        credential.check = describeFailure(error)
+        valid = false
+      }
+    }
+    if (!(opened instanceof Error)) await opened.close()
+  }
+  status.valid = valid
+  return status
+}
+
+function describeFailure(error: unknown): NonNullable<CredentialStatus['check']> {
+  if (error instanceof AuthError) return {status: 'invalid', message: error.message, code: error.code}
+  if (error instanceof BbError) return {status: 'error', message: error.message, code: error.code}
+  return {status: 'error', message: error instanceof Error ? error.message : String(error), code: null}
+}

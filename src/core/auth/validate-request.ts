@@ -1,0 +1,58 @@
+import {UsageError} from '../errors.js'
+import type {ConnectRequest} from './connect.js'
+
+/** Which methods each provider offers (Cloud has no PATs; Data Center has no Atlassian API tokens). */
+export const METHODS_BY_PROVIDER = {
+  cloud: ['oauth', 'api-token', 'access-token'],
+  datacenter: ['oauth', 'pat', 'access-token'],
+} as const
+
+/**
+ * Everything checkable before a request leaves: wrong combinations and the classic mistake of a username
+ * where an API token needs the Atlassian account e-mail. Messages name the flag to fix.
+ */
+export function validateConnectRequest(request: ConnectRequest): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(request.name)) {
+    throw new UsageError(`--name "${request.name}" is not a valid connection name (letters, digits, . _ -)`, {code: 'bad_name'})
+  }
+  let url: URL
+  try {
+    url = new URL(request.url)
+  } catch {
+    throw new UsageError(`--url "${request.url}" is not a URL`, {code: 'bad_url'})
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`--url must be http(s), not ${url.protocol}`, {code: 'bad_url'})
+  }
+  const allowed: readonly string[] = METHODS_BY_PROVIDER[request.provider]
+  if (!allowed.includes(request.auth)) {
+    const hint =
+      request.auth === 'pat'
+        ? 'Bitbucket Cloud has no personal access tokens: use --auth api-token (Atlassian API token with scopes) or access-token.'
+        : request.auth === 'api-token'
+          ? 'Atlassian API tokens are a Cloud feature: on Data Center use --auth pat (HTTP access token) or oauth.'
+          : undefined
+    throw new UsageError(`--auth ${request.auth} is not available for ${request.provider} (use ${allowed.join(', ')})`, {code: 'bad_auth', remedy: hint})
+  }
+  if (request.auth === 'oauth') {
+    if (!request.clientId) throw new UsageError('Missing --client-id (the OAuth consumer key)', {code: 'missing_flag', details: {flag: 'client-id'}})
+    if (!request.clientSecret) {
+      throw new UsageError('Missing the OAuth client secret (pipe it to --client-secret-stdin)', {code: 'missing_flag', details: {flag: 'client-secret-stdin'}})
+    }
+    return
+  }
+  if (request.auth === 'api-token') {
+    if (!request.email) {
+      throw new UsageError('Missing --email: API tokens are sent with the Atlassian account e-mail', {code: 'missing_flag', details: {flag: 'email'}})
+    }
+    if (!request.email.includes('@')) {
+      throw new UsageError(
+        `"${request.email}" looks like a username; API tokens use the Atlassian account e-mail (e.g. jane@example.com), not the Bitbucket username`,
+        {code: 'email_expected', details: {flag: 'email'}, remedy: 'Pass --email with the e-mail address you log in to Atlassian with.'},
+      )
+    }
+  }
+  if (!request.token) {
+    throw new UsageError('Missing the token (pipe it to --token-stdin)', {code: 'missing_flag', details: {flag: 'token-stdin'}})
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Bitbucket Cloud 2.0 implementation of Provider. Client baseUrl is the API base (".../2.0").
+ */
+import {AuthError, UsageError} from '../../errors.js'
+import type {HttpClient} from '../../http/types.js'
+import type {CommitFile, Repository} from '../../model.js'
+import type {
+  ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, Page,
+  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions, Webhook, WebhookInput,
+  WebhookScope,
+} from '../types.js'
+import {PR_STATES_ALL} from '../types.js'
+import {seg, splitRepoKey} from '../keys.js'
+import {toIsoUtc} from '../time.js'
+import {
+  ACTIVITY_FIELDS, BRANCH_FIELDS, COMMIT_FIELDS, DIFFSTAT_FIELDS, PR_FIELDS, REPO_FIELDS, SINGLE_REPO_FIELDS,
+  WORKSPACE_FIELDS,
+} from './fields.js'
+import {
+  mapCloudActivity, mapCloudBranch, mapCloudCommit, mapCloudContainer, mapCloudDiffstat, mapCloudPullRequest,
+  mapCloudRepository, mapCloudUser, mapCloudWebhook,
+} from './map.js'
+import {cloudPages} from './paginate.js'
+import type {
+  CloudAccount, CloudActivity, CloudBranch, CloudCommit, CloudDiffstat, CloudPaged, CloudPullRequest,
+  CloudRepository, CloudWebhook, CloudWorkspaceAccess,
+} from './raw.js'
+import {decodeMultiCursor, encodeMultiCursor} from './multi-cursor.js'
+
+/** Page sizes: 100 is the global maximum; PRs and activity reject more than 50; diffstat allows 5000. */
+export const CLOUD_PAGELEN = {default: 100, pullRequests: 50, activity: 50, diffstat: 5000} as const
+
+export class CloudProvider implements Provider {
+  readonly kind = 'cloud' as const
+
+  constructor(readonly connection: string, private readonly client: HttpClient) {}
+
+  async identity(options: {credentialId?: string; signal?: AbortSignal} = {}): Promise<Identity> {
+    const res = await this.client.request<CloudAccount>('/user', {
+      credentialId: options.credentialId, signal: options.signal, okStatuses: [401, 403],
+    })
+    const scopes = parseScopes(res.headers['x-oauth-scopes'])
+    if (res.status === 200) {
+      const user = mapCloudUser(res.body)
+      if (!user) throw new AuthError('Bitbucket answered /user without a user id.', {code: 'bad_identity'})
+      return {id: user.id, displayName: user.displayName, accountId: user.accountId, nickname: user.nickname, scopes, kind: 'user'}
+    }
+    if (res.status === 401) throw authFailure(res.body)
+    // Access tokens have no user behind them: /user is forbidden to them while workspace-level reads
+    // work. Prove the credential with the cheapest such call; a failure there is a real auth problem.
+    const probe = await this.client.request<CloudPaged<CloudWorkspaceAccess>>('/user/workspaces', {
+      query: {pagelen: 10, fields: 'values.workspace.slug'}, credentialId: options.credentialId,
+      signal: options.signal, okStatuses: [401, 403],
+    })
+    if (probe.status !== 200) throw authFailure(res.body, 'missing_scope')
+    return {id: options.credentialId ?? 'token', displayName: null, accountId: null, nickname: null,
+      scopes: parseScopes(probe.headers['x-oauth-scopes']) ?? scopes, kind: 'token'}
+  }
+
+  async serverVersion(): Promise<string | null> {
+    return null
+  }
+
+  async *containers(signal?: AbortSignal): AsyncIterable<Page<Container>> {
+    for await (const page of cloudPages<CloudWorkspaceAccess>(this.client, '/user/workspaces',
+      {pagelen: CLOUD_PAGELEN.default, sort: 'slug', fields: WORKSPACE_FIELDS}, {signal})) {
+      yield {items: page.values.map(mapCloudContainer).filter((c): c is Container => c !== null), cursor: page.next}
+    }
+  }
+
+  /**
+   * One workspace: its `next` links are the cursor. Every workspace: the workspaces are listed first
+   * (sorted by slug, stable), and the cursor names the workspace plus its `next` link.
+   */
+  async *repositories(options: RepoListOptions = {}, signal?: AbortSignal): AsyncIterable<Page<Repository>> {
+    const query = {
+      pagelen: CLOUD_PAGELEN.default, sort: 'slug', fields: REPO_FIELDS,
+      q: options.project ? `project.key="${bbqlEscape(options.project)}"` : undefined,
+    }
+    if (options.container) {
+      for await (const page of cloudPages<CloudRepository>(this.client, `/repositories/${seg(options.container)}`, query,
+        {cursor: options.cursor, signal})) {
+        yield {items: page.values.map((r) => mapCloudRepository(r, this.connection, options.container)), cursor: page.next}
+      }
+      return
+    }
+    const workspaces: string[] = []
+    for await (const page of this.containers(signal)) workspaces.push(...page.items.map((c) => c.key))
+    const resume = decodeMultiCursor(options.cursor)
+    let index = resume ? workspaces.indexOf(resume.container) : 0
+    if (index < 0) index = 0
+    for (; index < workspaces.length; index++) {
+      const ws = workspaces[index]!
+      const cursor = resume && resume.container === ws ? resume.next : null
+      for await (const page of cloudPages<CloudRepository>(this.client, `/repositories/${seg(ws)}`, query, {cursor, signal})) {
+        const following = page.next ? encodeMultiCursor(ws, page.next)
+          : index + 1 < workspaces.length ? encodeMultiCursor(workspaces[index + 1]!, null) : null
+        yield {items: page.values.map((r) => mapCloudRepository(r, this.connection, ws)), cursor: following}
+      }
+    }
+  }
+
+  async repository(key: string, signal?: AbortSignal): Promise<Repository | null> {
+    const {container, slug} = splitRepoKey(key)
+    const res = await this.client.request<CloudRepository>(`/repositories/${seg(container)}/${seg(slug)}`, {
+      query: {fields: SINGLE_REPO_FIELDS}, okStatuses: [404], signal,
+    })
+    return res.status === 404 ? null : mapCloudRepository(res.body, this.connection, container)
+  }
+
+  /**
+   * Every state is asked for (Cloud returns only OPEN otherwise). Sorted by `-updated_on`: the pages are
+   * offset-based, and an update only ever moves a PR towards the front of a descending list, so a PR
+   * changing mid-listing (or between a checkpoint and its resume) can only cause a repeat, never a
+   * skipped PR. Ascending order would push it to the back and shift everything after it one slot
+   * earlier, skipping one unseen PR per update. PRs updated during the listing may be missed by this
+   * run, so the next watermark must be the time this listing started, not the newest `updated_on` seen.
+   */
+  async *pullRequests(repo: string, options: PullRequestListOptions = {}, signal?: AbortSignal): AsyncIterable<Page<PullRequestRecord>> {
+    const {container, slug} = splitRepoKey(repo)
+    const since = toIsoUtc(options.updatedSince ?? null)
+    const query = {
+      state: [...PR_STATES_ALL], pagelen: CLOUD_PAGELEN.pullRequests, sort: '-updated_on', fields: PR_FIELDS,
+      // BBQL datetimes are unquoted; an explicit offset avoids any doubt about `Z`.
+      q: since ? `updated_on > ${since.replace(/Z$/, '+00:00')}` : undefined,
+    }
+    for await (const page of cloudPages<CloudPullRequest>(this.client, `/repositories/${seg(container)}/${seg(slug)}/pullrequests`,
+      query, {cursor: options.cursor, signal})) {
+      yield {items: page.values.map((pr) => mapCloudPullRequest(pr, repo)), cursor: page.next}
+    }
+  }
+
+  async *pullRequestActivity(repo: string, id: number, signal?: AbortSignal): AsyncIterable<Page<ActivityRecord>> {
+    const {container, slug} = splitRepoKey(repo)
+    for await (const page of cloudPages<CloudActivity>(this.client,
+      `/repositories/${seg(container)}/${seg(slug)}/pullrequests/${seg(id)}/activity`,
+      {pagelen: CLOUD_PAGELEN.activity, fields: ACTIVITY_FIELDS}, {signal})) {
+      yield {items: page.values.map(mapCloudActivity), cursor: page.next}
+    }
+  }
+
+  async counts(repo: string, signal?: AbortSignal): Promise<RepoCounts> {
+    const {container, slug} = splitRepoKey(repo)
+    const base = `/repositories/${seg(container)}/${seg(slug)}`
+    const [prs, branches] = await Promise.all([
+      this.client.request<CloudPaged<unknown>>(`${base}/pullrequests`, {
+        query: {state: [...PR_STATES_ALL], pagelen: 1, fields: 'size'}, signal,
+      }),
+      this.client.request<CloudPaged<unknown>>(`${base}/refs/branches`, {query: {pagelen: 1, fields: 'size'}, signal}),
+    ])
+    // Commits use iterator pagination without `size`: unknowable without listing them.
+    return {pullRequests: sizeOf(prs.body), commits: null, branches: sizeOf(branches.body)}
+  }
+
+  async *branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>> {
+    const {container, slug} = splitRepoKey(repo)
+    for await (const page of cloudPages<CloudBranch>(this.client, `/repositories/${seg(container)}/${seg(slug)}/refs/branches`,
+      {pagelen: CLOUD_PAGELEN.default, fields: BRANCH_FIELDS}, {signal})) {
+      yield {items: page.values.map(mapCloudBranch).filter((b): b is Branch => b !== null), cursor: page.next}
+    }
+  }
+
+  /** One walk serves any number of heads and exclusions (`git log A B ^C ^D`); `next` is the cursor. */
+  async *commits(repo: string, options: CommitListOptions, signal?: AbortSignal): AsyncIterable<Page<CommitRecord>> {
+    const {container, slug} = splitRepoKey(repo)
+    const query = {
+      include: unique(options.include), exclude: unique(options.exclude),
+      pagelen: CLOUD_PAGELEN.default, fields: COMMIT_FIELDS,
+    }
+    for await (const page of cloudPages<CloudCommit>(this.client, `/repositories/${seg(container)}/${seg(slug)}/commits`,
+      query, {cursor: options.cursor, signal})) {
+      yield {
+        items: page.values.map((raw) => {
+          const {commit, user} = mapCloudCommit(raw, repo)
+          return {commit, users: user ? [user] : []}
+        }),
+        cursor: page.next,
+      }
+    }
+  }
+
+  async *commitFiles(repo: string, hash: string, options: CommitFileOptions = {}, signal?: AbortSignal): AsyncIterable<Page<CommitFile>> {
+    const {container, slug} = splitRepoKey(repo)
+    const query = {
+      pagelen: CLOUD_PAGELEN.diffstat, fields: DIFFSTAT_FIELDS,
+      path: options.pathPrefix ? options.pathPrefix.replace(/\/+$/, '') : undefined,
+    }
+    for await (const page of cloudPages<CloudDiffstat>(this.client,
+      `/repositories/${seg(container)}/${seg(slug)}/diffstat/${seg(hash)}`, query, {cursor: options.cursor, signal})) {
+      yield {
+        items: page.values.map((d) => mapCloudDiffstat(d, repo, hash.toLowerCase())).filter((f): f is CommitFile => f !== null),
+        cursor: page.next,
+      }
+    }
+  }
+
+  async *webhooks(scope: WebhookScope, target: string, signal?: AbortSignal): AsyncIterable<Page<Webhook>> {
+    for await (const page of cloudPages<CloudWebhook>(this.client, hooksPath(scope, target), {pagelen: CLOUD_PAGELEN.default},
+      {signal})) {
+      yield {items: page.values.map((h) => mapCloudWebhook(h, scope, target)), cursor: page.next}
+    }
+  }
+
+  async createWebhook(scope: WebhookScope, target: string, input: WebhookInput): Promise<Webhook> {
+    const res = await this.client.request<CloudWebhook>(hooksPath(scope, target), {method: 'POST', body: hookBody(input)})
+    return mapCloudWebhook(res.body, scope, target)
+  }
+
+  async updateWebhook(scope: WebhookScope, target: string, id: string, input: WebhookInput): Promise<Webhook> {
+    const res = await this.client.request<CloudWebhook>(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'PUT', body: hookBody(input)})
+    return mapCloudWebhook(res.body, scope, target)
+  }
+
+  async deleteWebhook(scope: WebhookScope, target: string, id: string): Promise<void> {
+    await this.client.request(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'DELETE'})
+  }
+}
+
+function hooksPath(scope: WebhookScope, target: string): string {
+  if (scope === 'workspace') return `/workspaces/${seg(target)}/hooks`
+  if (scope === 'repo') {
+    const {container, slug} = splitRepoKey(target)
+    return `/repositories/${seg(container)}/${seg(slug)}/hooks`
+  }
+  throw new UsageError('Bitbucket Cloud has no project-level webhooks.', {
+    code: 'unsupported_scope', remedy: 'Use --scope repo or --scope workspace.',
+  })
+}
+
+/** `secret` is write-only: omitted keeps the stored one, null removes it (Cloud webhook_subscription). */
+function hookBody(input: WebhookInput): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    url: input.url, description: input.description, events: [...input.events], active: input.active,
+  }
+  if (input.secret !== undefined) body.secret = input.secret
+  return body
+}
+
+function parseScopes(header: string | undefined): string[] | null {
+  if (!header) return null
+  return header.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean)
+}
+
+function authFailure(body: unknown, code = 'invalid_credentials'): AuthError {
+  const detail = (body as {error?: {message?: string; detail?: {required?: string[]; granted?: string[]}}} | null)?.error
+  const required = detail?.detail?.required
+  return new AuthError(detail?.message ?? 'Bitbucket Cloud rejected the credential.', {
+    code: required ? 'missing_scope' : code,
+    details: required ? {required, granted: detail?.detail?.granted ?? []} : undefined,
+    remedy: required ? `Grant the scopes: ${required.join(', ')}.` : 'Check the credential with `bb-integrate auth status`.',
+  })
+}
+
+function sizeOf(body: CloudPaged<unknown> | null | undefined): number | null {
+  return typeof body?.size === 'number' ? body.size : null
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values.filter(Boolean))]
+}
+
+function bbqlEscape(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
+}

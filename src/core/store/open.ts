@@ -1,0 +1,65 @@
+import {isAbsolute, join, resolve} from 'node:path'
+
+import {UsageError} from '../errors.js'
+import {DEFAULT_DB_FILE, dataDir} from './data-dir.js'
+import type {Store} from './types.js'
+
+export type StoreLocation =
+  | {dialect: 'sqlite'; path: string; description: string}
+  | {dialect: 'postgres'; url: string; description: string}
+
+/**
+ * `--store` forms: absent → `<data dir>/bb-integrate.db`; `sqlite:///abs/path`, `sqlite:rel/path`,
+ * `sqlite::memory:` or a plain path → SQLite; `postgres://…` / `postgresql://…` → PostgreSQL.
+ */
+export function parseStoreUrl(url: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StoreLocation {
+  if (!url) {
+    const path = join(dataDir(env), DEFAULT_DB_FILE)
+    return {dialect: 'sqlite', path, description: `sqlite:${path}`}
+  }
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch {
+      throw new UsageError(`Invalid PostgreSQL URL in --store: ${redact(url)}`, {code: 'bad_store_url', remedy: 'Use postgres://user:password@host:5432/database.'})
+    }
+    if (parsed.password) parsed.password = '***'
+    return {dialect: 'postgres', url, description: parsed.toString()}
+  }
+  let path = url
+  if (/^sqlite:/i.test(url)) {
+    path = url.replace(/^sqlite:(\/\/)?/i, '')
+    if (path === '') throw new UsageError('The sqlite: store URL has no path.', {code: 'bad_store_url', remedy: 'Use sqlite:///absolute/path/bb-integrate.db or a plain path.'})
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new UsageError(`Unsupported store URL scheme: ${redact(url)}`, {code: 'bad_store_url', remedy: 'Use a file path, sqlite:///path or postgres://…'})
+  }
+  if (path !== ':memory:' && !isAbsolute(path)) path = resolve(cwd, path)
+  return {dialect: 'sqlite', path, description: `sqlite:${path}`}
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+}
+
+/** Open (creating and migrating as needed) the store. Drivers load lazily: `--help` stays fast. */
+export async function openStore(url?: string, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+  const location = parseStoreUrl(url, env)
+  const {SqlStore} = await import('./sql-store.js')
+  if (location.dialect === 'postgres') {
+    const {PostgresExecutor} = await import('./postgres.js')
+    const executor = new PostgresExecutor(location.url)
+    const store = new SqlStore(executor, location.description)
+    try {
+      await store.init()
+    } catch (error) {
+      await executor.close().catch(() => undefined)
+      throw error
+    }
+    return store
+  }
+  const {SqliteExecutor} = await import('./sqlite.js')
+  const store = new SqlStore(new SqliteExecutor(location.path), location.description)
+  await store.init()
+  return store
+}

@@ -1,0 +1,240 @@
+import type {EntityMap, EntityName} from '../model.js'
+import type {EntityCodec, SqlValue} from './codecs.js'
+import {CODECS} from './codecs.js'
+import type {SqlExecutor, SqlTx} from './executor.js'
+import type {
+  CursorPhase, ExportOptions, PullRequestSyncInfo, RepoSyncState, Store, WriteBatch,
+} from './types.js'
+
+/** IN-list chunk: far below SQLite's 32766 and PostgreSQL's 65535 parameter limits. */
+const IN_CHUNK = 500
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Last row per primary key wins: PostgreSQL refuses to upsert one key twice in a statement. */
+function distinctRows(codec: EntityCodec<EntityName>, rows: SqlValue[][]): SqlValue[][] {
+  const pkIdx = codec.primaryKey.map((c) => codec.columns.indexOf(c))
+  const byKey = new Map<string, SqlValue[]>()
+  for (const row of rows) byKey.set(JSON.stringify(pkIdx.map((i) => row[i])), row)
+  return [...byKey.values()]
+}
+
+function upsertSuffix(codec: EntityCodec<EntityName>, update: (col: string) => string = (c) => `excluded.${c}`): string {
+  const rest = codec.columns.filter((c) => !codec.primaryKey.includes(c))
+  if (rest.length === 0) return `ON CONFLICT (${codec.primaryKey.join(', ')}) DO NOTHING`
+  return `ON CONFLICT (${codec.primaryKey.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = ${update(c)}`).join(', ')}`
+}
+
+/** The store logic both dialects share; only the executor differs. */
+export class SqlStore implements Store {
+  readonly dialect: 'sqlite' | 'postgres'
+  private queueSeq = Date.now() * 1000
+
+  constructor(
+    private readonly db: SqlExecutor,
+    readonly description: string,
+  ) {
+    this.dialect = db.dialect
+  }
+
+  async init(): Promise<void> {
+    await this.db.migrate()
+  }
+
+  async write(batch: WriteBatch): Promise<void> {
+    await this.db.transaction((tx) => this.apply(tx, batch))
+  }
+
+  private async upsert<E extends EntityName>(tx: SqlTx, entity: E, connection: string, items: EntityMap[E][], update?: (col: string) => string): Promise<void> {
+    if (items.length === 0) return
+    const codec = CODECS[entity] as unknown as EntityCodec<EntityName>
+    const rows = distinctRows(codec, items.map((item) => codec.toRow(connection, item)))
+    await tx.insertMany(codec.table, codec.columns, rows, upsertSuffix(codec, update))
+  }
+
+  private async apply(tx: SqlTx, b: WriteBatch): Promise<void> {
+    const c = b.connection
+    await this.upsert(tx, 'repository', c, b.repositories ?? [])
+    // Some API answers carry fewer user fields than others: never replace a known value with null.
+    await this.upsert(tx, 'user', c, b.users ?? [], (col) => (col === 'provider' ? 'excluded.provider' : `COALESCE(excluded.${col}, users.${col})`))
+
+    if (b.pullRequests?.length) {
+      const codec = CODECS.pullRequest
+      const byKey = new Map(b.pullRequests.map((w) => [`${w.pullRequest.repo}\n${w.pullRequest.id}`, w]))
+      const writes = [...byKey.values()]
+      const columns = [...codec.columns, 'merge_commit_short', 'reviews_for']
+      const rows = writes.map((w) => [...codec.toRow(c, w.pullRequest), w.mergeCommitShort, w.reviews ? w.pullRequest.updatedAt : null])
+      const rest = columns.filter((col) => !codec.primaryKey.includes(col))
+      const suffix = `ON CONFLICT (${codec.primaryKey.join(', ')}) DO UPDATE SET ${rest
+        .map((col) => (col === 'reviews_for' ? 'reviews_for = COALESCE(excluded.reviews_for, pull_requests.reviews_for)' : `${col} = excluded.${col}`))
+        .join(', ')}`
+      await tx.insertMany(codec.table, columns, rows, suffix)
+      for (const w of writes) {
+        if (!w.reviews) continue
+        await tx.run('DELETE FROM reviews WHERE connection = ? AND repo = ? AND pull_request = ?', [c, w.pullRequest.repo, w.pullRequest.id])
+        await this.upsert(tx, 'review', c, w.reviews)
+      }
+    }
+
+    if (b.commits?.length) {
+      const byRepo = new Map<string, typeof b.commits>()
+      for (const m of b.commits) byRepo.set(m.repo, [...(byRepo.get(m.repo) ?? []), m])
+      for (const [repo, commits] of byRepo) {
+        const existing = await this.existingIn(tx, c, repo, commits.map((m) => m.hash))
+        await this.upsert(tx, 'commit', c, commits)
+        const fresh = [...new Set(commits.map((m) => m.hash).filter((h) => !existing.has(h)))]
+        await tx.insertMany('sync_commit_files_queue', ['connection', 'repo', 'commit_hash', 'seq'],
+          fresh.map((h) => [c, repo, h, this.queueSeq++]), 'ON CONFLICT (connection, repo, commit_hash) DO NOTHING')
+      }
+    }
+
+    for (const f of b.commitFiles ?? []) {
+      await tx.run('DELETE FROM commit_files WHERE connection = ? AND repo = ? AND commit_hash = ?', [c, f.repo, f.commit])
+      await this.upsert(tx, 'commitFile', c, f.files)
+      await tx.run('DELETE FROM sync_commit_files_queue WHERE connection = ? AND repo = ? AND commit_hash = ?', [c, f.repo, f.commit])
+    }
+
+    for (const r of b.issueRefs ?? []) {
+      await tx.run('DELETE FROM issue_refs WHERE connection = ? AND repo = ? AND source_type = ? AND source_id = ?', [c, r.repo, r.sourceType, r.sourceId])
+      await this.upsert(tx, 'issueRef', c, [...new Set(r.keys)].map((key) => ({repo: r.repo, sourceType: r.sourceType, sourceId: r.sourceId, key})))
+    }
+
+    if (b.branchHeads) {
+      const {repo, heads} = b.branchHeads
+      await tx.run('DELETE FROM sync_branch_heads WHERE connection = ? AND repo = ?', [c, repo])
+      const byName = new Map(heads.map((h) => [h.name, h.head]))
+      await tx.insertMany('sync_branch_heads', ['connection', 'repo', 'name', 'head'], [...byName].map(([n, h]) => [c, repo, n, h]), '')
+    }
+
+    if (b.cursor) {
+      const {repo, phase, value} = b.cursor
+      if (value === null) {
+        await tx.run('DELETE FROM sync_cursors WHERE connection = ? AND repo = ? AND phase = ?', [c, repo, phase])
+      } else {
+        await tx.insertMany('sync_cursors', ['connection', 'repo', 'phase', 'value'], [[c, repo, phase, value]],
+          'ON CONFLICT (connection, repo, phase) DO UPDATE SET value = excluded.value')
+      }
+    }
+
+    if (b.complete) {
+      const {repo, prWatermark, at} = b.complete
+      await tx.insertMany('sync_repo_state', ['connection', 'repo', 'pr_watermark', 'last_completed_at'], [[c, repo, prWatermark, at]],
+        'ON CONFLICT (connection, repo) DO UPDATE SET pr_watermark = COALESCE(excluded.pr_watermark, sync_repo_state.pr_watermark), last_completed_at = excluded.last_completed_at')
+    }
+  }
+
+  private async existingIn(tx: SqlTx, connection: string, repo: string, hashes: string[]): Promise<Set<string>> {
+    const found = new Set<string>()
+    for (const part of chunks([...new Set(hashes)], IN_CHUNK)) {
+      const rows = await tx.all(`SELECT hash FROM commits WHERE connection = ? AND repo = ? AND hash IN (${part.map(() => '?').join(', ')})`, [connection, repo, ...part])
+      for (const r of rows) found.add(String(r.hash))
+    }
+    return found
+  }
+
+  async repoState(connection: string, repo: string): Promise<RepoSyncState> {
+    const [state] = await this.db.all('SELECT pr_watermark, last_completed_at FROM sync_repo_state WHERE connection = ? AND repo = ?', [connection, repo])
+    const heads = await this.db.all('SELECT name, head FROM sync_branch_heads WHERE connection = ? AND repo = ? ORDER BY name', [connection, repo])
+    const cursors = await this.db.all('SELECT phase, value FROM sync_cursors WHERE connection = ? AND repo = ?', [connection, repo])
+    const [max] = await this.db.all(
+      `SELECT MAX(updated_at) AS m, SUM(CASE WHEN reviews_for IS NULL OR reviews_for <> updated_at THEN 1 ELSE 0 END) AS missing
+       FROM pull_requests WHERE connection = ? AND repo = ?`, [connection, repo])
+    return {
+      prWatermark: state?.pr_watermark == null ? null : String(state.pr_watermark),
+      maxPrUpdatedAt: max?.m == null ? null : String(max.m),
+      prsWithoutReviews: Number(max?.missing ?? 0),
+      lastCompletedAt: state?.last_completed_at == null ? null : String(state.last_completed_at),
+      branchHeads: heads.map((h) => ({name: String(h.name), head: String(h.head)})),
+      cursors: Object.fromEntries(cursors.map((r) => [String(r.phase) as CursorPhase, String(r.value)])),
+    }
+  }
+
+  async repository(connection: string, key: string) {
+    const codec = CODECS.repository
+    const [row] = await this.db.all(`SELECT * FROM ${codec.table} WHERE connection = ? AND key = ?`, [connection, key])
+    return row ? codec.fromRow(row) : null
+  }
+
+  async pullRequestSyncInfo(connection: string, repo: string, ids: number[]): Promise<Map<number, PullRequestSyncInfo>> {
+    const out = new Map<number, PullRequestSyncInfo>()
+    for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
+      const rows = await this.db.all(`SELECT id, updated_at, reviews_for FROM pull_requests WHERE connection = ? AND repo = ? AND id IN (${part.map(() => '?').join(', ')})`, [connection, repo, ...part])
+      for (const r of rows) out.set(Number(r.id), {updatedAt: String(r.updated_at), reviewsFor: r.reviews_for == null ? null : String(r.reviews_for)})
+    }
+    return out
+  }
+
+  existingCommits(connection: string, repo: string, hashes: string[]): Promise<Set<string>> {
+    return this.existingIn(this.db, connection, repo, hashes)
+  }
+
+  async pendingCommitFiles(connection: string, repo: string, limit: number): Promise<string[]> {
+    const rows = await this.db.all('SELECT commit_hash FROM sync_commit_files_queue WHERE connection = ? AND repo = ? ORDER BY seq, commit_hash LIMIT ?', [connection, repo, limit])
+    return rows.map((r) => String(r.commit_hash))
+  }
+
+  async pendingCommitFilesCount(connection: string, repo: string): Promise<number> {
+    const [row] = await this.db.all('SELECT COUNT(*) AS n FROM sync_commit_files_queue WHERE connection = ? AND repo = ?', [connection, repo])
+    return Number(row?.n ?? 0)
+  }
+
+  async resolveMergeCommits(connection: string, repo: string): Promise<number> {
+    // A short hash that matches no synced commit, or more than one, stays null: never guess.
+    return this.db.transaction((tx) => tx.run(
+      `UPDATE pull_requests SET merge_commit = (
+         SELECT CASE WHEN COUNT(*) = 1 THEN MIN(c.hash) END FROM commits c
+         WHERE c.connection = pull_requests.connection AND c.repo = pull_requests.repo
+           AND c.hash >= pull_requests.merge_commit_short AND c.hash < pull_requests.merge_commit_short || 'g')
+       WHERE connection = ? AND repo = ? AND merge_commit IS NULL AND merge_commit_short IS NOT NULL`,
+      [connection, repo],
+    ))
+  }
+
+  async *export<E extends EntityName>(entity: E, options: ExportOptions = {}): AsyncIterable<EntityMap[E]> {
+    const codec = CODECS[entity] as EntityCodec<E>
+    const pk = codec.primaryKey
+    const size = options.batchSize ?? 1000
+    const columns = [...codec.columns]
+    let after: SqlValue[] | null = null
+    // Keyset pagination: constant memory, and each round trip is an index range scan.
+    for (;;) {
+      const where: string[] = []
+      const params: SqlValue[] = []
+      if (options.connection !== undefined) {
+        where.push('connection = ?')
+        params.push(options.connection)
+      }
+      if (after) {
+        where.push(`(${pk.join(', ')}) > (${pk.map(() => '?').join(', ')})`)
+        params.push(...after)
+      }
+      const sql = `SELECT ${columns.join(', ')} FROM ${codec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${pk.join(', ')} LIMIT ${size}`
+      const rows = await this.db.all(sql, params)
+      for (const row of rows) yield codec.fromRow(row)
+      if (rows.length < size) return
+      const last = rows[rows.length - 1]!
+      after = pk.map((k) => last[k] as SqlValue)
+    }
+  }
+
+  async count(entity: EntityName, connection?: string): Promise<number> {
+    const codec = CODECS[entity]
+    const [row] = connection === undefined
+      ? await this.db.all(`SELECT COUNT(*) AS n FROM ${codec.table}`)
+      : await this.db.all(`SELECT COUNT(*) AS n FROM ${codec.table} WHERE connection = ?`, [connection])
+    return Number(row?.n ?? 0)
+  }
+
+  async schemaVersion(): Promise<number> {
+    const [row] = await this.db.all('SELECT MAX(version) AS v FROM schema_version')
+    return Number(row?.v ?? 0)
+  }
+
+  close(): Promise<void> {
+    return this.db.close()
+  }
+}

@@ -1,0 +1,107 @@
+import {extractIssueKeys} from '../issue-keys.js'
+import type {Branch} from '../provider/types.js'
+import type {RepoSyncState, StoredBranchHead} from '../store/types.js'
+import type {SyncContext} from './context.js'
+
+interface CommitCursor {
+  include: string[]
+  exclude: string[]
+  cursor: string
+}
+
+function parseCursor(raw: string | undefined): CommitCursor | null {
+  if (!raw) return null
+  try {
+    const c = JSON.parse(raw) as CommitCursor
+    return Array.isArray(c.include) && Array.isArray(c.exclude) && typeof c.cursor === 'string' ? c : null
+  } catch {
+    return null
+  }
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join()
+
+export interface CommitPhaseResult {
+  /** Some branch head moved, appeared or vanished since the last completed walk. */
+  headsChanged: boolean
+}
+
+/**
+ * Commit phase: a seen-SHA walk, not a date query. One branches request tells whether any head
+ * moved; if none did, no commit request is made. Otherwise walk from the heads we have not
+ * walked yet down to the heads we had (git's include/exclude), committing each page with its
+ * cursor. Known heads are replaced only in the transaction of the walk's last page, so a walk cut
+ * short is redone (idempotently) rather than trusted.
+ */
+export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyncState): Promise<CommitPhaseResult> {
+  const {options} = ctx
+  ctx.emit({type: 'repo', repo, phase: 'commits', done: 0, total: null})
+  const branches: Branch[] = []
+  for await (const page of ctx.provider.branches(repo, ctx.signal)) branches.push(...page.items)
+  const heads: StoredBranchHead[] = branches.map((b) => ({name: b.name, head: b.head}))
+  const known = new Set(state.branchHeads.map((b) => b.head))
+  const headsChanged = !sameSet(
+    state.branchHeads.map((b) => `${b.name}\n${b.head}`),
+    heads.map((b) => `${b.name}\n${b.head}`),
+  )
+  const include = [...new Set(heads.map((h) => h.head).filter((h) => options.full || !known.has(h)))].sort()
+  const exclude = options.full ? [] : [...known].sort()
+
+  if (include.length === 0) {
+    // Nothing new to walk; a deleted or renamed branch still updates what we know.
+    if (headsChanged) await ctx.store.write({connection: options.connection, branchHeads: {repo, heads}, cursor: {repo, phase: 'commits', value: null}})
+    return {headsChanged}
+  }
+
+  const resume = parseCursor(state.cursors.commits)
+  let cursor: string | null = resume && sameSet(resume.include, include) && sameSet(resume.exclude, exclude) ? resume.cursor : null
+  let written = 0
+  let finished = false
+  for await (const page of ctx.provider.commits(repo, {include, exclude, cursor}, ctx.signal)) {
+    const commits = page.items.map((r) => r.commit)
+    const last = page.cursor === null
+    cursor = page.cursor
+    await ctx.store.write({
+      connection: options.connection,
+      users: page.items.flatMap((r) => r.users),
+      commits,
+      issueRefs: commits.map((c) => ({repo, sourceType: 'commit' as const, sourceId: c.hash, keys: extractIssueKeys(c.message)})),
+      cursor: {repo, phase: 'commits', value: page.cursor === null ? null : JSON.stringify({include, exclude, cursor: page.cursor} satisfies CommitCursor)},
+      ...(last ? {branchHeads: {repo, heads}} : {}),
+    })
+    finished = last
+    written += commits.length
+    ctx.counted(repo, 'commit', commits.length)
+    ctx.counted(repo, 'issueRef', commits.reduce((n, c) => n + extractIssueKeys(c.message).length, 0))
+    ctx.counted(repo, 'user', new Set(page.items.flatMap((r) => r.users.map((u) => u.id))).size)
+    ctx.emit({type: 'repo', repo, phase: 'commits', done: written, total: null})
+  }
+  // A provider may end without an explicit last page (no pages at all): the walk is still complete.
+  if (!finished) await ctx.store.write({connection: options.connection, branchHeads: {repo, heads}, cursor: {repo, phase: 'commits', value: null}})
+  return {headsChanged}
+}
+
+/** Commit files phase: drain the queue of commits new to the store, one transaction per commit. */
+export async function syncCommitFiles(ctx: SyncContext, repo: string): Promise<void> {
+  const {options, store} = ctx
+  const total = await store.pendingCommitFilesCount(options.connection, repo)
+  if (total === 0) return
+  let done = 0
+  ctx.emit({type: 'repo', repo, phase: 'commitFiles', done, total})
+  const prefix = options.pathPrefix
+  for (;;) {
+    const batch = await store.pendingCommitFiles(options.connection, repo, 200)
+    if (batch.length === 0) return
+    await Promise.all(batch.map((hash) => ctx.fetchLimit(async () => {
+      ctx.signal.throwIfAborted()
+      const found = []
+      for await (const page of ctx.provider.commitFiles(repo, hash, {pathPrefix: prefix}, ctx.signal)) found.push(...page.items)
+      // The provider narrows by prefix where the API can; this keeps the promise where it cannot.
+      const kept = prefix ? found.filter((f) => f.path.startsWith(prefix) || (f.oldPath?.startsWith(prefix) ?? false)) : found
+      await store.write({connection: options.connection, commitFiles: [{repo, commit: hash, files: kept}]})
+      ctx.counted(repo, 'commitFile', kept.length)
+      done++
+      ctx.emit({type: 'repo', repo, phase: 'commitFiles', done, total})
+    })))
+  }
+}

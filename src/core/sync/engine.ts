@@ -1,0 +1,214 @@
+import pLimit from 'p-limit'
+
+import {systemClock} from '../clock.js'
+import {AuthError, BbError, BudgetExhaustedError, InterruptedError} from '../errors.js'
+import type {EntityCounts, SyncEvent} from './events.js'
+import type {Repository} from '../model.js'
+import type {ResolvedOptions, SyncContext, SyncDeps} from './context.js'
+import {syncCommitFiles, syncCommits} from './commits.js'
+import {DEFAULT_CONCURRENCY, DEFAULT_OVERLAP_MS} from './options.js'
+import type {SyncOptions} from './options.js'
+import {estimateRequests, estimateSeconds} from './plan.js'
+import {syncPullRequests} from './pull-requests.js'
+import {inShard} from './shard.js'
+
+export type SyncSummary = Omit<Extract<SyncEvent, {type: 'summary'}>, 'type'>
+
+interface Target {
+  key: string
+  /** Metadata fresh from this run's listing, or null when it must come from the store or the API. */
+  listed: Repository | null
+}
+
+export function resolveOptions(o: SyncOptions): ResolvedOptions {
+  return {
+    connection: o.connection,
+    repos: o.repos,
+    selection: o.selection,
+    since: o.since ?? null,
+    full: o.full ?? false,
+    prs: o.prs ?? true,
+    reviews: o.reviews ?? true,
+    commits: o.commits ?? true,
+    commitFiles: o.commitFiles ?? true,
+    pathPrefix: o.pathPrefix || null,
+    concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
+    shard: o.shard ?? null,
+    plan: o.plan ?? false,
+    overlapMs: o.overlapMs ?? DEFAULT_OVERLAP_MS,
+    requestsPerHour: o.requestsPerHour ?? 1000,
+  }
+}
+
+/** Explicit repos, else the saved selection, else every repository the credential can see. */
+async function resolveTargets(ctx: SyncContext): Promise<Target[]> {
+  const {options} = ctx
+  const explicit = options.repos?.length ? options.repos : options.selection?.length ? options.selection : null
+  let targets: Target[]
+  if (explicit) {
+    targets = [...new Set(explicit)].map((key) => ({key, listed: null}))
+  } else {
+    targets = []
+    for await (const page of ctx.provider.repositories({}, ctx.signal)) {
+      for (const r of page.items) targets.push({key: r.key, listed: r})
+    }
+  }
+  return targets
+    .filter((t) => inShard(options.connection, t.key, options.shard))
+    .sort((a, b) => a.key.localeCompare(b.key))
+}
+
+/** Make sure the repository row exists (and is fresh when told so). Returns false when it is gone. */
+async function ensureRepository(ctx: SyncContext, target: Target, refresh: boolean): Promise<boolean> {
+  const {options, store} = ctx
+  let repo = target.listed
+  if (!repo) {
+    const stored = refresh || options.full ? null : await store.repository(options.connection, target.key)
+    if (stored) return true
+    repo = await ctx.provider.repository(target.key, ctx.signal)
+    if (!repo) return false
+  }
+  await store.write({connection: options.connection, repositories: [repo]})
+  ctx.counted(target.key, 'repository', 1)
+  target.listed = repo
+  return true
+}
+
+async function syncRepo(ctx: SyncContext, target: Target): Promise<void> {
+  const {options, store} = ctx
+  const repo = target.key
+  if (!(await ensureRepository(ctx, target, false))) {
+    throw new BbError(`Repository ${repo} does not exist or is not visible to this credential.`, {code: 'repo_not_found', remedy: 'Check the key (workspace/slug or PROJECT/slug) with `bb-integrate repos list`.'})
+  }
+  const state = await store.repoState(options.connection, repo)
+  let watermark: string | null = null
+  if (options.prs) watermark = await syncPullRequests(ctx, repo, state)
+  if (options.commits) {
+    const {headsChanged} = await syncCommits(ctx, repo, state)
+    // A push changes the repo's metadata (updatedAt); refresh it then, and only then, to keep re-syncs cheap.
+    if (headsChanged && state.lastCompletedAt !== null) await ensureRepository(ctx, target, true)
+  }
+  if (options.commitFiles) await syncCommitFiles(ctx, repo)
+  await store.resolveMergeCommits(options.connection, repo)
+  await store.write({connection: options.connection, complete: {repo, prWatermark: watermark, at: ctx.now()}})
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof InterruptedError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
+}
+
+/**
+ * Sync the chosen repositories into the store. Emits `start`, per-repo progress and a final
+ * `summary`, always. Returns the summary; throws InterruptedError (abort), BudgetExhaustedError
+ * (--max-wait) or AuthError after the summary. Per-repo failures are reported and the run goes
+ * on; the summary's stopReason is then "errors".
+ */
+export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncSummary> {
+  const options = resolveOptions(input)
+  const clock = deps.clock ?? systemClock
+  const started = clock.now()
+  const statsAtStart = deps.httpStats?.()
+  // Internal stop for run-wide conditions (budget, auth) on top of the caller's Ctrl-C.
+  const internal = new AbortController()
+  const signal = deps.signal ? AbortSignal.any([deps.signal, internal.signal]) : internal.signal
+  const counts: EntityCounts = {}
+  const ctx: SyncContext = {
+    options,
+    provider: deps.provider,
+    store: deps.store,
+    clock,
+    signal,
+    emit: deps.emit,
+    fetchLimit: pLimit(options.concurrency),
+    counted: (repo, entity, n) => {
+      if (n <= 0) return
+      counts[entity] = (counts[entity] ?? 0) + n
+      deps.emit({type: 'progress', repo, entity, count: n})
+    },
+    now: () => new Date(clock.now()).toISOString(),
+  }
+
+  let fatal: unknown = null
+  let stopReason: SyncSummary['stopReason'] = null
+  let done = 0
+  let failed = 0
+  let total = 0
+
+  const stop = (error: unknown): void => {
+    if (fatal === null) fatal = error
+    internal.abort(error)
+  }
+
+  try {
+    const targets = await resolveTargets(ctx)
+    total = targets.length
+    deps.emit({
+      type: 'start', at: ctx.now(), connection: options.connection, provider: deps.provider.kind, store: deps.store.description,
+      repos: targets.length, full: options.full, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
+    })
+    const repoLimit = pLimit(options.concurrency)
+    if (options.plan) {
+      let requests = 0
+      await Promise.all(targets.map((t) => repoLimit(async () => {
+        const [c, state] = await Promise.all([deps.provider.counts(t.key, signal), deps.store.repoState(options.connection, t.key)])
+        const estimated = estimateRequests(c, state, options)
+        requests += estimated
+        deps.emit({type: 'plan', repo: t.key, estimatedRequests: estimated, pullRequests: c.pullRequests, commits: c.commits})
+        done++
+      })))
+      deps.emit({type: 'planSummary', repos: targets.length, estimatedRequests: requests, estimatedSeconds: estimateSeconds(requests, options.requestsPerHour), requestsPerHour: options.requestsPerHour})
+    } else {
+      for (const t of targets) deps.emit({type: 'repo', repo: t.key, phase: 'queued'})
+      await Promise.all(targets.map((t) => repoLimit(async () => {
+        if (signal.aborted) return
+        try {
+          await syncRepo(ctx, t)
+          done++
+          deps.emit({type: 'repo', repo: t.key, phase: 'done'})
+        } catch (error) {
+          if (signal.aborted || isAbort(error)) return
+          if (error instanceof BudgetExhaustedError || error instanceof AuthError) return stop(error)
+          failed++
+          const message = error instanceof Error ? error.message : String(error)
+          deps.emit({type: 'error', repo: t.key, message, code: error instanceof BbError ? error.code : undefined})
+          deps.emit({type: 'repo', repo: t.key, phase: 'failed'})
+        }
+      })))
+    }
+  } catch (error) {
+    // Listing the repositories (or planning) failed: nothing else can run.
+    if (!(signal.aborted || isAbort(error))) stop(error)
+  }
+
+  if (deps.signal?.aborted && fatal === null) stopReason = 'interrupted'
+  else if (fatal instanceof BudgetExhaustedError) stopReason = 'max-wait'
+  else if (fatal !== null || failed > 0) stopReason = 'errors'
+
+  const stats = deps.httpStats?.()
+  const summary: SyncSummary = {
+    at: ctx.now(),
+    counts,
+    requests: (stats?.requests ?? 0) - (statsAtStart?.requests ?? 0),
+    retries: (stats?.retries ?? 0) - (statsAtStart?.retries ?? 0),
+    rateLimitWaits: (stats?.rateLimitWaits ?? 0) - (statsAtStart?.rateLimitWaits ?? 0),
+    durationMs: clock.now() - started,
+    complete: stopReason === null && done === total,
+    reposDone: done,
+    reposFailed: failed,
+    reposLeft: Math.max(0, total - done - failed),
+    stopReason,
+  }
+  if (fatal !== null && !(fatal instanceof BudgetExhaustedError)) {
+    deps.emit({type: 'error', message: fatal instanceof Error ? fatal.message : String(fatal), code: fatal instanceof BbError ? fatal.code : undefined})
+  }
+  deps.emit({type: 'summary', ...summary})
+
+  if (stopReason === 'interrupted') {
+    throw new InterruptedError(`Sync interrupted with ${summary.reposLeft} of ${total} repositories left; progress is saved.`, {code: 'interrupted', remedy: 'Run the same command again to resume.'})
+  }
+  if (fatal instanceof BudgetExhaustedError) {
+    throw new BudgetExhaustedError(`Rate-limit wait would exceed --max-wait with ${summary.reposLeft} of ${total} repositories left; progress is saved.`, {code: 'max_wait', remedy: 'Run again later (or raise --max-wait) to continue where this run stopped.', cause: fatal})
+  }
+  if (fatal !== null) throw fatal
+  return summary
+}

@@ -1,0 +1,8 @@
+export {runSync, resolveOptions} from './engine.js'
+export type {SyncSummary} from './engine.js'
+export type {SyncDeps} from './context.js'
+export {parseShard, parseSince, parseConcurrency, DEFAULT_CONCURRENCY} from './options.js'
+export type {SyncOptions, Shard} from './options.js'
+export {shardOf, inShard} from './shard.js'
+export {httpEventBridge} from './http-events.js'
+export * from './events.js'

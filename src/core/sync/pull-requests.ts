@@ -1,0 +1,103 @@
+import {extractIssueKeys} from '../issue-keys.js'
+import type {User} from '../model.js'
+import type {ActivityRecord, PullRequestRecord} from '../provider/types.js'
+import type {IssueRefsWrite, PullRequestWrite, RepoSyncState} from '../store/types.js'
+import type {SyncContext} from './context.js'
+import {mergeReviews, needsActivity} from './reviews.js'
+
+/** Resume point of the PR listing; tied to the query it belongs to. */
+interface PrCursor {
+  since: string | null
+  /** When this listing began: becomes the watermark once the repo completes. */
+  startedAt: string
+  full: boolean
+  cursor: string
+}
+
+function parseCursor(raw: string | undefined): PrCursor | null {
+  if (!raw) return null
+  try {
+    const c = JSON.parse(raw) as PrCursor
+    return typeof c.cursor === 'string' && typeof c.startedAt === 'string' ? c : null
+  } catch {
+    return null
+  }
+}
+
+async function collectActivity(ctx: SyncContext, repo: string, id: number): Promise<ActivityRecord[]> {
+  const out: ActivityRecord[] = []
+  for await (const page of ctx.provider.pullRequestActivity(repo, id, ctx.signal)) out.push(...page.items)
+  return out
+}
+
+/**
+ * Where the incremental PR query starts: the watermark (our clock when the last complete listing
+ * began) or the newest stored `updatedAt` (the server's clock), whichever is earlier, minus an
+ * overlap. Taking the earlier of two clocks means a skewed client clock can never skip an update;
+ * a repo with no stored PR is listed whole, which costs the same single request.
+ */
+export function incrementalSince(state: RepoSyncState, overlapMs: number): string | null {
+  if (!state.prWatermark || !state.maxPrUpdatedAt) return null
+  const from = Math.min(Date.parse(state.prWatermark), Date.parse(state.maxPrUpdatedAt))
+  return new Date(from - overlapMs).toISOString()
+}
+
+/**
+ * PR phase: list PRs updated since the watermark (every state, minus a safety overlap), keep only
+ * those that changed since we stored them, fetch activity where review times are missing, and
+ * commit each page with its cursor. Returns the watermark candidate (when the listing began).
+ */
+export async function syncPullRequests(ctx: SyncContext, repo: string, state: RepoSyncState): Promise<string> {
+  const {options} = ctx
+  const resume = parseCursor(state.cursors.pullRequests)
+  let since: string | null
+  let startedAt: string
+  let cursor: string | null = null
+  if (resume && (resume.full || !options.full)) {
+    ;({since, startedAt, cursor} = resume)
+  } else {
+    startedAt = ctx.now()
+    // PRs stored by a --no-reviews run lack reviews, and an incremental query would never list them again.
+    const catchUp = options.reviews && state.prsWithoutReviews > 0
+    since = options.full || catchUp ? null : options.since ?? incrementalSince(state, options.overlapMs)
+  }
+  const full = resume ? resume.full : options.full
+  let seen = 0
+  ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: 0, total: null})
+  for await (const page of ctx.provider.pullRequests(repo, {updatedSince: since, cursor}, ctx.signal)) {
+    const records = page.items
+    const known = await ctx.store.pullRequestSyncInfo(options.connection, repo, records.map((r) => r.pullRequest.id))
+    // Activity users are not added: commenters who never reviewed are not people the model tracks.
+    const changed = records.filter((r) => {
+      const k = known.get(r.pullRequest.id)
+      if (full || !k || k.updatedAt !== r.pullRequest.updatedAt) return true
+      return options.reviews && k.reviewsFor !== r.pullRequest.updatedAt
+    })
+    const users: User[] = []
+    const writes = await Promise.all(changed.map(async (record): Promise<PullRequestWrite> => {
+      users.push(...record.users)
+      if (!options.reviews) return {pullRequest: record.pullRequest, mergeCommitShort: record.mergeCommitShort}
+      const activity = needsActivity(record) ? await ctx.fetchLimit(() => collectActivity(ctx, repo, record.pullRequest.id)) : null
+      return {pullRequest: record.pullRequest, mergeCommitShort: record.mergeCommitShort, reviews: mergeReviews(record.reviews, activity)}
+    }))
+    const issueRefs: IssueRefsWrite[] = changed.map((r: PullRequestRecord) => ({
+      repo, sourceType: 'pullRequest', sourceId: String(r.pullRequest.id),
+      keys: extractIssueKeys(r.pullRequest.title, r.pullRequest.sourceBranch),
+    }))
+    const next = page.cursor ? JSON.stringify({since, startedAt, full, cursor: page.cursor} satisfies PrCursor) : null
+    await ctx.store.write({
+      connection: options.connection,
+      users,
+      pullRequests: writes,
+      issueRefs,
+      cursor: {repo, phase: 'pullRequests', value: next},
+    })
+    seen += records.length
+    ctx.counted(repo, 'pullRequest', writes.length)
+    ctx.counted(repo, 'review', writes.reduce((n, w) => n + (w.reviews?.length ?? 0), 0))
+    ctx.counted(repo, 'issueRef', issueRefs.reduce((n, r) => n + r.keys.length, 0))
+    ctx.counted(repo, 'user', new Set(users.map((u) => u.id)).size)
+    ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: seen, total: null})
+  }
+  return startedAt
+}

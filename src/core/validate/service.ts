@@ -1,0 +1,128 @@
+import type {Dispatcher} from 'undici'
+
+import {httpCredentialId} from '../auth/credentials.js'
+import {parseSecret, secretAccount} from '../auth/secret.js'
+import {createSecretStoreResolver, toResolver, type SecretStoreResolver} from '../auth/stores.js'
+import type {SecretStore} from '../auth/types.js'
+import type {Connection} from '../config/schema.js'
+import {ConfigStore} from '../config/store.js'
+import {openConnection, type OpenedConnection} from '../connection.js'
+import type {BbEnv} from '../env.js'
+import {UsageError} from '../errors.js'
+import {probeReachability} from './net.js'
+import {runValidation} from './run.js'
+import type {ValidateCredential, ValidateDeps, ValidateReport} from './types.js'
+
+export interface ValidateOptions {
+  env: BbEnv
+  name?: string
+  strict?: boolean
+  /** Per check (and the budget of one request with its retries). Default 8 s. */
+  timeoutMs?: number
+  config?: ConfigStore
+  secretStore?: SecretStore | SecretStoreResolver
+  dispatcher?: Dispatcher
+  signal?: AbortSignal
+  now?: () => number
+}
+
+/**
+ * Validate must answer in seconds: one attempt plus one quick retry, and no waiting out a rate limit
+ * (a 429 is the finding, not something to sleep through).
+ */
+export function validateHttpOptions(timeoutMs: number) {
+  return {
+    timeoutMs: Math.max(500, Math.floor(timeoutMs / 2)),
+    retry: {maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 400, totalBudgetMs: Math.min(1000, timeoutMs / 4)},
+  }
+}
+
+function toValidateCredentials(opened: OpenedConnection, env: BbEnv): ValidateCredential[] {
+  if (opened.source === 'env') {
+    return opened.credentials.map((c) => ({
+      httpId: c.id,
+      kind: env.email ? 'api-token' : opened.connection.provider === 'cloud' ? 'access-token' : 'pat',
+      meta: null,
+      email: env.email ?? null,
+      principal: c.principal,
+    }))
+  }
+  const byId = new Map(opened.credentials.map((c) => [c.id, c]))
+  return opened.connection.credentials.map((meta) => {
+    const httpId = httpCredentialId(opened.connection.name, meta.id)
+    const live = byId.get(httpId)
+    return {
+      httpId,
+      kind: meta.kind,
+      meta,
+      email: meta.email ?? null,
+      principal: live?.principal ?? meta.principal,
+      ...(live ? {} : {unavailable: `its secret is missing from the ${meta.store === 'keychain' ? 'OS keychain' : 'secrets file'}`}),
+    }
+  })
+}
+
+export async function validateConnection(options: ValidateOptions): Promise<ValidateReport> {
+  const now = options.now ?? Date.now
+  const timeoutMs = options.timeoutMs ?? 8000
+  // A locked keychain must not hold validate for the default 10 s.
+  const env: BbEnv = {...options.env, keychainTimeoutMs: options.env.keychainTimeoutMs ?? Math.min(3000, timeoutMs)}
+  const config = options.config ?? new ConfigStore({configDir: env.configDir})
+  const resolve = options.secretStore
+    ? toResolver(options.secretStore)
+    : createSecretStoreResolver({configDir: config.dir, warn: () => undefined, keychainTimeoutMs: env.keychainTimeoutMs})
+
+  let opened: OpenedConnection | null = null
+  let openError: unknown
+  let stored: Connection | undefined
+  const name = options.name ?? env.connection
+  try {
+    const resolved = name ?? config.defaultConnectionName()
+    stored = resolved ? config.getConnection(resolved) : undefined
+  } catch (err) {
+    // An unreadable config file: the config row reports it.
+    openError = err
+  }
+  if (!openError) {
+    try {
+      opened = await openConnection({
+        name, env, config, secretStore: resolve, dispatcher: options.dispatcher, signal: options.signal,
+        warn: () => undefined, http: validateHttpOptions(timeoutMs), waitDeadline: now() + Math.min(2000, timeoutMs / 2),
+      })
+    } catch (err) {
+      // "No connection" is the config row's finding; anything else (keychain, bad secret) is reported with it.
+      if (!(err instanceof UsageError && err.code === 'no_connection')) openError = err
+    }
+  }
+  const connection = opened?.connection ?? stored ?? null
+  const deps: ValidateDeps = {
+    connectionName: connection?.name ?? name ?? 'default',
+    connection: connection ? {provider: connection.provider, url: connection.url, caFile: connection.caFile, selection: connection.selection} : null,
+    openError: opened ? undefined : openError,
+    provider: opened?.provider ?? null,
+    client: opened?.client ?? null,
+    credentials: opened ? toValidateCredentials(opened, env) : [],
+    usingEnvToken: opened?.source === 'env' || Boolean(env.token),
+    readSecret: async (meta) => {
+      if (!connection) return null
+      const account = secretAccount(connection.name, meta.id)
+      const raw = await resolve(meta.store).get(account)
+      return raw === null ? null : parseSecret(raw, account)
+    },
+    features: {webhooks: false},
+    reach: probeReachability,
+    now,
+    checkTimeoutMs: timeoutMs,
+  }
+  // With no openable connection the credential rows skip, but the keychain row still says whether it answers.
+  if (!opened && connection) {
+    deps.credentials = connection.credentials.map((meta) => ({
+      httpId: httpCredentialId(connection.name, meta.id), kind: meta.kind, meta, email: meta.email ?? null, principal: meta.principal,
+    }))
+  }
+  try {
+    return await runValidation(deps, {strict: options.strict, signal: options.signal})
+  } finally {
+    await opened?.close().catch(() => undefined)
+  }
+}

@@ -1,0 +1,78 @@
+import type {EntityCounts, SyncEvent, SyncEventSink} from '../core/sync/events.js'
+
+const PHASE_TEXT: Record<string, string> = {
+  pullRequests: 'pull requests',
+  reviews: 'reviews',
+  commits: 'commits',
+  commitFiles: 'commit files',
+}
+
+function formatCounts(counts: EntityCounts): string {
+  const parts = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0).map(([e, n]) => `${n} ${e}`)
+  return parts.length ? parts.join(', ') : 'no changes'
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000)
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+}
+
+/**
+ * Plain progress lines for logs and CI (no TTY): one line per repo phase change, at most one
+ * progress line per repo every `everyMs`, every wait with the time it ends, every retry, warning
+ * and error, then the summary. Written to stderr: stdout stays for data.
+ */
+export function plainSink(write: (line: string) => void = (line) => process.stderr.write(line), now: () => number = Date.now, everyMs = 5000): SyncEventSink {
+  const lastProgress = new Map<string, number>()
+  const repoCounts = new Map<string, EntityCounts>()
+  const out = (line: string) => write(line + '\n')
+  return (event: SyncEvent) => {
+    switch (event.type) {
+      case 'start':
+        out(`sync: ${event.repos} repositories of connection "${event.connection}" (${event.provider}) → ${event.store}${event.full ? ' [full]' : ''}${event.shard ? ` [shard ${event.shard}]` : ''}`)
+        break
+      case 'plan':
+        out(`plan: ${event.repo}: ~${event.estimatedRequests} requests (${event.pullRequests ?? '?'} PRs, ${event.commits ?? '?'} commits)`)
+        break
+      case 'planSummary':
+        out(`plan: ${event.repos} repositories, ~${event.estimatedRequests} requests, ~${formatDuration(event.estimatedSeconds * 1000)} at ${event.requestsPerHour} requests/hour per principal`)
+        break
+      case 'repo':
+        if (event.phase === 'queued') break
+        if (event.phase === 'done') {
+          out(`${event.repo}: done (${formatCounts(repoCounts.get(event.repo) ?? {})})`)
+        } else if (event.phase === 'failed' || event.phase === 'skipped') {
+          out(`${event.repo}: ${event.phase}`)
+        } else if (event.done === 0 || event.done === undefined) {
+          out(`${event.repo}: ${PHASE_TEXT[event.phase] ?? event.phase}…`)
+        } else if (now() - (lastProgress.get(event.repo) ?? 0) >= everyMs) {
+          lastProgress.set(event.repo, now())
+          out(`${event.repo}: ${PHASE_TEXT[event.phase] ?? event.phase} ${event.done}${event.total ? `/${event.total}` : ''}`)
+        }
+        break
+      case 'progress': {
+        const c = repoCounts.get(event.repo) ?? {}
+        c[event.entity] = (c[event.entity] ?? 0) + event.count
+        repoCounts.set(event.repo, c)
+        break
+      }
+      case 'wait':
+        out(`rate limit (${event.reason}) for ${event.principal}: waiting until ${event.until}`)
+        break
+      case 'retry':
+        out(`retry ${event.attempt} in ${event.delayMs} ms: ${event.reason}`)
+        break
+      case 'warning':
+        out(`warning: ${event.repo ? `${event.repo}: ` : ''}${event.message}`)
+        break
+      case 'error':
+        out(`error: ${event.repo ? `${event.repo}: ` : ''}${event.message}`)
+        break
+      case 'summary':
+        out(`sync ${event.complete ? 'complete' : `stopped (${event.stopReason ?? 'incomplete'})`}: ${event.reposDone} done, ${event.reposFailed} failed, ${event.reposLeft} left; ${formatCounts(event.counts)}; ${event.requests} requests, ${event.retries} retries, ${event.rateLimitWaits} rate-limit waits in ${formatDuration(event.durationMs)}`)
+        break
+      default:
+        break
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+
+import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
+import {ensureBuilt, runCli, type CliResult} from '../../helpers/cli.js'
+import {findSecrets} from './secret-scan.js'
+
+async function freePort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const port = (s.address() as {port: number}).port
+  await new Promise<void>((r) => s.close(() => r()))
+  return port
+}
+
+describe('bb-integrate connect / auth status / disconnect (built CLI, emulator)', () => {
+  let cloud: RunningEmulator
+  let dc: RunningEmulator
+  let tlsEmu: RunningEmulator
+  let certDir: string
+  let dir: string
+  const outputs: Record<string, string> = {}
+  const secrets: string[] = []
+
+  beforeAll(async () => {
+    ensureBuilt()
+    certDir = mkdtempSync(path.join(tmpdir(), 'bbi-cert-'))
+    // A self-signed server certificate, as a Data Center with a private CA has.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem')], {stdio: 'ignore'})
+    ;[cloud, dc, tlsEmu] = await Promise.all([
+      startEmulator({flavor: 'cloud', dataset: 'tiny'}),
+      startEmulator({flavor: 'datacenter', dataset: 'tiny'}),
+      startEmulator({flavor: 'datacenter', dataset: 'tiny', tls: {key: readFileSync(path.join(certDir, 'key.pem')), cert: readFileSync(path.join(certDir, 'cert.pem'))}}),
+    ])
+  })
+  afterAll(async () => {
+    await Promise.all([cloud?.close(), dc?.close(), tlsEmu?.close()])
+    rmSync(certDir, {recursive: true, force: true})
+  })
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bbi-cli-'))
+  })
+
+  let n = 0
+  async function cli(args: string[], options: {stdin?: string; env?: Record<string, string>} = {}): Promise<CliResult> {
+    const result = await runCli(args, {stdin: options.stdin, env: {BB_INTEGRATE_CONFIG_DIR: dir, ...options.env}, timeoutMs: 45_000})
+    n += 1
+    outputs[`#${n} ${args.join(' ')} stdout`] = result.stdout
+    outputs[`#${n} ${args.join(' ')} stderr`] = result.stderr
+    return result
+  }
+
+  function nothingWritten(): void {
+    const configFile = path.join(dir, 'config.json')
+    const connections = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')).connections ?? {} : {}
+    expect(connections).toEqual({})
+    expect(existsSync(path.join(dir, 'secrets.json'))).toBe(false)
+  }
+
+  const cloudArgs = () => ['connect', '--provider', 'cloud', '--url', cloud.apiBase, '--oauth-url', cloud.url]
+
+  it('connects with an API token from stdin (file store), prints least privilege, and --json is the result', async () => {
+    const token = await cloud.admin.createToken({kind: 'api-token'})
+    secrets.push(token.secret)
+    const r = await cli([...cloudArgs(), '--auth', 'api-token', '--email', token.login as string, '--token-stdin', '--allow-insecure-store', '--json'], {stdin: token.secret + '\n'})
+    expect(r.stderr).toContain(`Warning: secrets stored in plain file ${path.join(dir, 'secrets.json')}`)
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json.credential).toMatchObject({id: '1', kind: 'api-token', store: 'file'})
+    expect(json.leastPrivilege.webhooks).toEqual(['read:webhook:bitbucket', 'write:webhook:bitbucket', 'delete:webhook:bitbucket'])
+    expect(statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600)
+
+    const human = await cli(['auth', 'status'])
+    expect(human.code).toBe(0)
+    expect(human.stderr).toMatch(/1: api-token as .* secret in plain file/)
+
+    const status = await cli(['auth', 'status', '--json', '--check'])
+    expect(status.code).toBe(0)
+    const s = JSON.parse(status.stdout)
+    expect(s.connections[0].credentials[0]).toMatchObject({kind: 'api-token', store: 'file', check: {status: 'ok'}})
+    expect(s.valid).toBe(true)
+
+    cloud.admin.revokeToken(token.id)
+    const bad = await cli(['auth', 'status', '--json', '--check'])
+    expect(bad.code).toBe(3)
+    expect(JSON.parse(bad.stdout).connections[0].credentials[0].check.status).toBe('invalid')
+
+    const gone = await cli(['disconnect', '--remove-webhooks'])
+    expect(gone.code).toBe(0)
+    expect(gone.stderr).toMatch(/--remove-webhooks is pending/)
+    nothingWritten()
+    expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).defaultConnection).toBeUndefined()
+  })
+
+  it('accepts --auth app-password and explains it is an API token now', async () => {
+    const token = await cloud.admin.createToken({kind: 'api-token'})
+    secrets.push(token.secret)
+    const r = await cli([...cloudArgs(), '--auth', 'app-password', '--email', token.login as string, '--token-stdin', '--allow-insecure-store'], {stdin: token.secret})
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/app passwords were removed .* treating --auth app-password as an API token/)
+  })
+
+  it('without a TTY names the missing flag (exit 2) and writes nothing', async () => {
+    const r = await cli(['connect', '--provider', 'cloud', '--auth', 'api-token', '--token-stdin'], {stdin: 'tok'})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('Missing --email')
+    const r2 = await cli(['connect'])
+    expect(r2.code).toBe(2)
+    expect(r2.stderr).toContain('Missing --provider')
+    nothingWritten()
+  })
+
+  it('a username instead of the e-mail: exit 2 before any request', async () => {
+    cloud.admin.resetStats()
+    const r = await cli([...cloudArgs(), '--auth', 'api-token', '--email', 'mei.mensah', '--token-stdin', '--allow-insecure-store'], {stdin: 'ATATT3xsomething'})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/looks like a username; API tokens use the Atlassian account e-mail/)
+    expect(cloud.admin.stats().requests ?? 0).toBe(0)
+    nothingWritten()
+  })
+
+  it.each([
+    ['expired', {expiresInSec: -5}, /expired/i],
+    ['revoked', {}, /revoked/i],
+    ['missing scopes', {scopes: ['read:repository:bitbucket']}, /read:user:bitbucket/],
+  ])('%s token: exit 3, clear message, nothing written', async (what, spec, message) => {
+    const token = await cloud.admin.createToken({kind: 'api-token', ...spec})
+    secrets.push(token.secret)
+    if (what === 'revoked') cloud.admin.revokeToken(token.id)
+    const r = await cli([...cloudArgs(), '--auth', 'api-token', '--email', token.login as string, '--token-stdin', '--allow-insecure-store'], {stdin: token.secret})
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr).toMatch(/nothing was stored/)
+    nothingWritten()
+  })
+
+  it('unreachable host: exit 1 with a remedy', async () => {
+    const port = await freePort()
+    const r = await cli(['connect', '--provider', 'datacenter', '--url', `http://127.0.0.1:${port}`, '--auth', 'pat', '--token-stdin', '--allow-insecure-store'], {stdin: 'BBDC-x'})
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/127\.0\.0\.1/)
+    expect(r.stderr).toMatch(/→ /)
+    nothingWritten()
+  })
+
+  it('TLS failure (self-signed) is exit 1 suggesting --ca-file; with --ca-file it connects', async () => {
+    const token = await tlsEmu.admin.createToken({kind: 'pat'})
+    secrets.push(token.secret)
+    const args = ['connect', '--provider', 'datacenter', '--url', tlsEmu.apiBase, '--auth', 'pat', '--token-stdin', '--allow-insecure-store']
+    const r = await cli(args, {stdin: token.secret})
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/certificate|TLS/i)
+    expect(r.stderr).toMatch(/--ca-file/)
+    nothingWritten()
+    const ok = await cli([...args, '--ca-file', path.join(certDir, 'cert.pem'), '--json'], {stdin: token.secret})
+    expect(ok.code).toBe(0)
+    expect(JSON.parse(ok.stdout).credential.principal).toBe(`dc-user:${tlsEmu.world.users()[0]!.slug}`)
+  })
+
+  it('keychain unreachable (no D-Bus session): exit 1 naming --allow-insecure-store, nothing written, no plaintext fallback', async () => {
+    const token = await dc.admin.createToken({kind: 'pat'})
+    secrets.push(token.secret)
+    const r = await cli(['connect', '--provider', 'datacenter', '--url', dc.apiBase, '--auth', 'pat', '--token-stdin'], {stdin: token.secret, env: {BB_INTEGRATE_KEYCHAIN_TIMEOUT_MS: '3000'}})
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/OS keychain not reachable/)
+    expect(r.stderr).toMatch(/--allow-insecure-store/)
+    expect(r.stderr).toMatch(/BB_INTEGRATE_TOKEN/)
+    nothingWritten()
+  })
+
+  it('--add rotates: two credentials, the second a different principal; status shows both', async () => {
+    const one = await dc.admin.createToken({kind: 'pat'})
+    const two = await dc.admin.createToken({kind: 'pat', user: dc.world.users()[1]!.uuid})
+    secrets.push(one.secret, two.secret)
+    const base = ['connect', '--provider', 'datacenter', '--url', dc.apiBase, '--auth', 'pat', '--token-stdin', '--allow-insecure-store', '--name', 'dc']
+    expect((await cli(base, {stdin: one.secret})).code).toBe(0)
+    const add = await cli(['connect', '--name', 'dc', '--add', '--auth', 'pat', '--token-stdin', '--allow-insecure-store', '--json'], {stdin: two.secret})
+    expect(add.code).toBe(0)
+    expect(JSON.parse(add.stdout).credential.id).toBe('2')
+    const status = JSON.parse((await cli(['auth', 'status', '--json'])).stdout)
+    expect(status.connections[0].credentials.map((c: {principal: string}) => c.principal)).toEqual([
+      `dc-user:${dc.world.users()[0]!.slug}`,
+      `dc-user:${dc.world.users()[1]!.slug}`,
+    ])
+  })
+
+  it('no secret appears in any stdout, stderr, --json or config file', () => {
+    expect(Object.keys(outputs).length).toBeGreaterThan(10)
+    expect(secrets.length).toBeGreaterThan(5)
+    expect(findSecrets(secrets, outputs, [])).toEqual([])
+  })
+})

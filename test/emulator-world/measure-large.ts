@@ -1,0 +1,32 @@
+/**
+ * Iterates the whole large dataset (100 repositories × 1,000 PRs × 2,000 commits) through the
+ * world's LRU and reports time and peak RSS. Not a test: run with
+ * `node --expose-gc --import tsx test/emulator-world/measure-large.ts`.
+ */
+import {createWorld} from '../emulator/world/index.js'
+
+const t0 = performance.now()
+const world = createWorld({seed: 1, dataset: 'large'})
+let peak = process.memoryUsage().rss
+let prs = 0
+let commits = 0
+let files = 0
+let activity = 0
+for (const c of world.containers()) {
+  for (const r of world.repos(c.key)) {
+    const d = world.detail(`${r.container}/${r.slug}`)
+    prs += d.pullRequests.length
+    commits += d.commits.length
+    for (const commit of d.commits) files += commit.files.length
+    for (const pr of d.pullRequests) activity += pr.activity.length
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }
+}
+const elapsed = performance.now() - t0
+let truthCount = 0
+const t1 = performance.now()
+for (const _ of world.truth('cloud', 'commitFile', 'default')) truthCount++
+peak = Math.max(peak, process.memoryUsage().rss)
+const truthMs = performance.now() - t1
+const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`
+console.log(JSON.stringify({prs, commits, files, activity, generateAllMs: Math.round(elapsed), perRepoMs: Math.round(elapsed / 100), truthCommitFiles: truthCount, truthCommitFilesMs: Math.round(truthMs), peakRss: mb(peak), minimumCloudAll: world.minimumRequests('cloud', {commitFiles: true, reviews: true})}))

@@ -1,0 +1,77 @@
+/**
+ * Pull requests: the list answers only OPEN PRs unless `state` asks for others (repeatable), caps
+ * `pagelen` at 50 (more is a 400, as on Cloud), leaves `participants`/`reviewers` out of list items
+ * unless `fields=+values.participants` adds them, and understands `q=updated_on > "…"` and `sort`.
+ */
+import type {EmuRequest, EmuResponse} from '../../server/types.js'
+import {activityEntry, visibleActivity} from '../activity.js'
+import {badRequest, notFound} from '../errors.js'
+import {applyFields, parseFields, wants} from '../fields.js'
+import {isResponse, repoParam, route} from '../lookup.js'
+import {iteratorPage, pageOf} from '../paging.js'
+import {pullRequest} from '../render.js'
+import type {CloudRoute} from '../scopes.js'
+import {filterSort} from './user.js'
+
+const STATES = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']
+
+function withFields(req: EmuRequest, response: EmuResponse): EmuResponse {
+  const spec = parseFields(req.query.get('fields'))
+  return response.status === 200 ? {...response, body: applyFields(response.body, spec)} : response
+}
+
+export const pullRequestRoutes: CloudRoute[] = [
+  route('GET', '/repositories/:workspace/:repo_slug/pullrequests', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
+    const repo = repoParam(ctx)
+    if (isResponse(repo)) return repo
+    const requested = req.query.getAll('state').map((s) => s.toUpperCase())
+    const bad = requested.find((s) => !STATES.includes(s))
+    if (bad !== undefined) return badRequest(`Invalid state: ${bad}`)
+    const states = new Set(requested.length ? requested : ['OPEN'])
+    const detail = ctx.world.detail(`${repo.container}/${repo.slug}`)
+    const heads = new Map(detail.branches.map((b) => [b.name, b.head]))
+    const spec = parseFields(req.query.get('fields'))
+    const keepParticipants = wants(spec, 'values.participants')
+    const keepReviewers = wants(spec, 'values.reviewers')
+    const rendered = detail.pullRequests
+      .filter((pr) => states.has(pr.state))
+      .sort((a, b) => b.id - a.id)
+      .map((pr) => pullRequest(req.origin, ctx.world, repo, pr, heads))
+    const filtered = filterSort(req, rendered)
+    if (isResponse(filtered)) return filtered
+    return withFields(req, pageOf(req, filtered, (pr) => {
+      const item = {...pr}
+      if (!keepParticipants) delete item.participants
+      if (!keepReviewers) delete item.reviewers
+      return item
+    }, {maxPagelen: 50}))
+  }),
+
+  route('GET', '/repositories/:workspace/:repo_slug/pullrequests/:pull_request_id', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
+    const repo = repoParam(ctx)
+    if (isResponse(repo)) return repo
+    const detail = ctx.world.detail(`${repo.container}/${repo.slug}`)
+    const pr = detail.pullRequests.find((p) => String(p.id) === ctx.params.pull_request_id)
+    if (!pr) return notFound(`Pull request ${ctx.params.pull_request_id ?? ''} not found`)
+    const heads = new Map(detail.branches.map((b) => [b.name, b.head]))
+    return withFields(req, {status: 200, body: pullRequest(req.origin, ctx.world, repo, pr, heads)})
+  }),
+
+  route('GET', '/repositories/:workspace/:repo_slug/pullrequests/:pull_request_id/activity', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
+    const repo = repoParam(ctx)
+    if (isResponse(repo)) return repo
+    const pr = ctx.world.detail(`${repo.container}/${repo.slug}`).pullRequests.find((p) => String(p.id) === ctx.params.pull_request_id)
+    if (!pr) return notFound(`Pull request ${ctx.params.pull_request_id ?? ''} not found`)
+    const entries = visibleActivity(pr)
+    // Activity pages by an opaque `ctx` cursor (no size/page), like Cloud.
+    return withFields(req, iteratorPage(req, entries, (a) => activityEntry(req.origin, ctx.world, repo, pr, a), {
+      maxPagelen: 50,
+      param: 'ctx',
+      cursorOf: (a) => Buffer.from(`a${a.id}`).toString('base64url'),
+      startAt: (cursor) => {
+        const id = Number(Buffer.from(cursor, 'base64url').toString('utf8').slice(1))
+        return entries.findIndex((a) => a.id === id)
+      },
+    }))
+  }),
+]

@@ -1,0 +1,12 @@
+/** Cloud renders timestamps with microseconds and an explicit offset: 2026-01-02T03:04:05.123000+00:00. */
+export function cloudTime(iso: string | null | undefined): string | null {
+  if (!iso) return null
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return null
+  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00')
+}
+
+/** Git author dates on Cloud have no fraction: 2026-01-02T03:04:05+00:00. */
+export function gitTime(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, '+00:00')
+}

@@ -1,0 +1,118 @@
+/**
+ * Flavour-neutral mutation events → DC webhook deliveries (event key + payload in DC's shape: an
+ * `eventKey`, a `date` like "2026-11-22T03:04:05+0000", the `actor`, and the entities). Push payloads
+ * report the branch whose head moved; its previous head comes from the last snapshot this flavour took
+ * of the repository's branches (the world does not keep ref history).
+ */
+import {randomUUID} from 'node:crypto'
+
+import type {MutationResult, WPullRequest, WRepoDetail, World} from '../world/types.js'
+import type {ServerState} from '../server/types.js'
+import {activities} from './activities.js'
+import {ms, renderParticipant, renderPullRequest, renderRepo, renderUserKey} from './render.js'
+
+type Event = MutationResult['events'][number]
+type Json = Record<string, unknown>
+
+export const DC_USER_AGENT = 'Atlassian HttpClient 4.2.0 / Bitbucket-9.4.2 (9004002) / Default'
+
+/** DC writes webhook dates with a numeric offset and no colon. */
+export function dcDate(iso: string): string {
+  return `${new Date(ms(iso)).toISOString().slice(0, 19)}+0000`
+}
+
+const HEADS_KEY = 'dc.branchHeads'
+
+function snapshot(state: ServerState, repoKey: string, detail: WRepoDetail): Map<string, string> | undefined {
+  let all = state.scratch.get(HEADS_KEY) as Map<string, Map<string, string>> | undefined
+  if (!all) {
+    all = new Map()
+    state.scratch.set(HEADS_KEY, all)
+  }
+  const previous = all.get(repoKey)
+  all.set(repoKey, new Map(detail.branches.map((b) => [b.name, b.head])))
+  return previous
+}
+
+function pushPayload(world: World, state: ServerState, repoKey: string, origin: string): Json | null {
+  const repo = world.repo(repoKey)
+  if (!repo) return null
+  const detail = world.detail(repoKey)
+  const previous = snapshot(state, repoKey, detail)
+  const byHash = new Map(detail.commits.map((c) => [c.hash, c]))
+  let moved = detail.branches.filter((b) => previous && previous.get(b.name) !== b.head)
+  if (!previous || moved.length === 0) {
+    // Without a snapshot, the branch with the newest head is the one just pushed.
+    const newest = Math.max(...detail.branches.map((b) => ms(byHash.get(b.head)?.date ?? '1970-01-01T00:00:00Z')))
+    moved = detail.branches.filter((b) => ms(byHash.get(b.head)?.date ?? '1970-01-01T00:00:00Z') === newest).slice(0, 1)
+  }
+  const first = moved[0]
+  if (!first) return null
+  const head = byHash.get(first.head)
+  const actor = head?.author ?? world.users()[0]?.uuid ?? ''
+  return {
+    eventKey: 'repo:refs_changed',
+    date: dcDate(world.now()),
+    actor: renderUserKey(world, actor, origin),
+    repository: renderRepo(world, repo, origin),
+    changes: moved.map((b) => {
+      const from = previous?.get(b.name) ?? byHash.get(b.head)?.parents[0] ?? '0000000000000000000000000000000000000000'
+      return {ref: {id: `refs/heads/${b.name}`, displayId: b.name, type: 'BRANCH'}, refId: `refs/heads/${b.name}`, fromHash: from, toHash: b.head, type: previous && !previous.has(b.name) ? 'ADD' : 'UPDATE'}
+    }),
+  }
+}
+
+const PR_KEYS: Partial<Record<Event['kind'], string>> = {
+  'pr.created': 'pr:opened',
+  'pr.updated': 'pr:modified',
+  'pr.merged': 'pr:merged',
+  'pr.declined': 'pr:declined',
+  'pr.approved': 'pr:reviewer:approved',
+  'pr.changes_requested': 'pr:reviewer:changes_requested',
+  'pr.comment': 'pr:comment:added',
+}
+
+function prPayload(world: World, event: Event, eventKey: string, origin: string): Json | null {
+  const repo = world.repo(event.repo)
+  if (!repo || event.pullRequest === undefined) return null
+  const detail = world.detail(event.repo)
+  const pr: WPullRequest | undefined = detail.pullRequests.find((p) => p.id === event.pullRequest)
+  if (!pr) return null
+  const latest = [...pr.activity].sort((a, b) => ms(b.at) - ms(a.at) || b.id - a.id)[0]
+  const actorKey = eventKey === 'pr:opened' || !latest ? pr.author : latest.user
+  const out: Json = {
+    eventKey,
+    date: dcDate(world.now()),
+    actor: renderUserKey(world, actorKey, origin),
+    pullRequest: renderPullRequest(world, repo, pr, detail.branches, origin),
+  }
+  if (eventKey.startsWith('pr:reviewer:')) {
+    const participant = pr.participants.find((p) => p.user === actorKey)
+    if (participant) out.participant = renderParticipant(world, participant, pr.sourceCommit, origin)
+    out.previousStatus = 'UNAPPROVED'
+  }
+  if (eventKey === 'pr:comment:added') {
+    const commented = activities(world, repo, pr, origin).find((a) => a.action === 'COMMENTED')
+    if (commented) out.comment = commented.comment
+  }
+  if (eventKey === 'pr:modified') {
+    out.previousTitle = pr.title
+    out.previousDescription = pr.description
+    out.previousTarget = {id: `refs/heads/${pr.targetBranch}`, displayId: pr.targetBranch, type: 'BRANCH'}
+  }
+  return out
+}
+
+export function webhookPayload(event: Event, world: World, state: ServerState): {eventKey: string; payload: unknown; headers?: Record<string, string>} | null {
+  const origin = state.origin
+  const headers = {'User-Agent': DC_USER_AGENT, 'X-Request-Id': randomUUID()}
+  if (event.kind === 'push') {
+    const payload = pushPayload(world, state, event.repo, origin)
+    return payload ? {eventKey: 'repo:refs_changed', payload, headers} : null
+  }
+  const eventKey = PR_KEYS[event.kind]
+  // DC has no webhook for repository creation or deletion.
+  if (!eventKey) return null
+  const payload = prPayload(world, event, eventKey, origin)
+  return payload ? {eventKey, payload, headers} : null
+}

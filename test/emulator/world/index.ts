@@ -1,0 +1,11 @@
+/** The emulator's world: deterministic data, mutations and ground truth. See types.ts for the contract. */
+export {createWorld, GeneratedWorld} from './world.js'
+export type {WorldOptions} from './world.js'
+export type {CustomSize, DatasetName} from './datasets.js'
+export {WorldError} from './errors.js'
+export {extractIssueKeys, ISSUE_KEY_PATTERN} from './issue-keys.js'
+export * from './limits.js'
+export {dcPullRequestState, repoKeyOf, repoWebUrl, userId} from './truth.js'
+export type {TruthOptions} from './truth.js'
+export {DEFAULT_START, MUTATION_STEP_MS} from './time.js'
+export type * from './types.js'

@@ -1,0 +1,42 @@
+/**
+ * The fewest requests a complete listing needs when every request asks for the largest page.
+ * Counted per flavour:
+ * - Cloud: /user/workspaces; repositories per workspace; pull requests per repository (one listing
+ *   with every state); activity per PR (reviews); branches, commits per repository; diffstat per
+ *   commit (commit files).
+ * - DC: projects; repositories per project; pull requests per repository (state=ALL); activities
+ *   per PR; branches, commits per repository; changes per commit.
+ * An empty listing still costs one request (an empty repository: one for branches, one for commits).
+ * Each world activity entry is one entry in either flavour's activity listing. The commit count
+ * assumes one listing reaches every commit (Cloud's /commits does; on DC it is a lower bound, since
+ * DC lists per branch). Identity and permission checks are not counted.
+ */
+import {CLOUD_DIFFSTAT_PAGELEN_MAX, CLOUD_PAGELEN_MAX, CLOUD_PR_PAGELEN_MAX, DC_LIMIT_MAX} from './limits.js'
+import {repoKeyOf} from './truth.js'
+import type {Flavor, World} from './types.js'
+
+export function pages(items: number, pageSize: number): number {
+  return Math.max(1, Math.ceil(items / pageSize))
+}
+
+export function minimumRequestsOf(world: World, flavor: Flavor, options: {commitFiles?: boolean; reviews?: boolean} = {}): number {
+  const cloud = flavor === 'cloud'
+  const list = cloud ? CLOUD_PAGELEN_MAX : DC_LIMIT_MAX
+  const prPage = cloud ? CLOUD_PR_PAGELEN_MAX : DC_LIMIT_MAX
+  const filePage = cloud ? CLOUD_DIFFSTAT_PAGELEN_MAX : DC_LIMIT_MAX
+  const containers = world.containers()
+  let total = pages(containers.length, list)
+  for (const c of containers) {
+    const repos = world.repos(c.key)
+    total += pages(repos.length, list)
+    for (const r of repos) {
+      const d = world.detail(repoKeyOf(r))
+      total += pages(d.pullRequests.length, prPage)
+      if (options.reviews) for (const pr of d.pullRequests) total += pages(pr.activity.length, prPage)
+      total += pages(d.branches.length, list)
+      total += pages(d.commits.length, list)
+      if (options.commitFiles) for (const commit of d.commits) total += pages(commit.files.length, filePage)
+    }
+  }
+  return total
+}
