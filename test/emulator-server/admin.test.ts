@@ -63,3 +63,21 @@ describe('admin API', () => {
     expect((await call(`${emu.url}/_admin/nope`)).status).toBe(404)
   })
 })
+
+describe('admin conveniences', () => {
+  it('rejects impossible mutations with 400 and prepares the demo', async () => {
+    const emu = await cloud({rateLimit: null})
+    try {
+      const bad = await call(`${emu.url}/_admin/mutations`, {method: 'POST', body: JSON.stringify({type: 'pr.approve', repo: 'nope/nope', id: 1})})
+      expect(bad.status).toBe(400)
+      const login = await emu.admin.demoCredential()
+      const me = await call(`${emu.apiBase}/user`, {auth: `Basic ${Buffer.from(`${login.email}:${login.token}`).toString('base64')}`})
+      expect(me.status).toBe(200)
+      const before = emu.admin.truth('pullRequest').length
+      expect(await emu.admin.demoChanges()).toMatch(/PR #\d+ opened and approved, \d+ commits pushed/)
+      expect(emu.admin.truth('pullRequest')).toHaveLength(before + 1)
+    } finally {
+      await emu.close()
+    }
+  })
+})

@@ -65,7 +65,8 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
       let result: ReposSelectResult
       if (unattended) {
         const outcome = await selection.resolveSelection({provider: opened.provider, current, request})
-        for (const key of outcome.notFound) this.warn(`Repository ${key} does not exist or is not visible; skipped.`)
+        // stderr even under --json (oclif's warn() is silent there): a typo must not go unnoticed.
+        for (const key of outcome.notFound) process.stderr.write(`Warning: repository ${key} does not exist or is not visible; skipped.\n`)
         result = {connection: name, selection: outcome.selection, added: outcome.added, removed: outcome.removed, notFound: outcome.notFound}
       } else {
         const [{renderRepoPicker}, {listRepositories}] = await Promise.all([import('../../ui/picker/render.js'), import('../../core/repos/list.js')])

@@ -76,6 +76,13 @@ export class FileStore implements SecretStore {
   }
 
   private async writeAll(secrets: Record<string, string>): Promise<void> {
+    // The last secret gone (disconnect): leave no file behind.
+    if (Object.keys(secrets).length === 0) {
+      await fs.rm(this.options.path, {force: true}).catch((error: unknown) => {
+        throw this.failure('delete', error)
+      })
+      return
+    }
     const dir = path.dirname(this.options.path)
     const temp = path.join(dir, `.${path.basename(this.options.path)}.${randomBytes(6).toString('hex')}.tmp`)
     try {

@@ -26,6 +26,16 @@ export interface Identity {
   kind: 'user' | 'token' | 'app'
 }
 
+export interface IdentityOptions {
+  credentialId?: string
+  signal?: AbortSignal
+  /**
+   * A workspace slug or repository key the credential should reach. Cloud access tokens bound to one
+   * resource may be refused `/user`; reading this target then proves the credential instead.
+   */
+  target?: string
+}
+
 export interface Container {
   /** Cloud workspace slug or DC project key. */
   key: string
@@ -136,7 +146,7 @@ export interface Provider extends CommitSource {
   readonly kind: ProviderKind
   readonly connection: string
   /** Who the credential is; throws AuthError (with missing scopes named) when it is not valid. */
-  identity(options?: {credentialId?: string; signal?: AbortSignal}): Promise<Identity>
+  identity(options?: IdentityOptions): Promise<Identity>
   /** Server version (DC) or null (Cloud). */
   serverVersion(signal?: AbortSignal): Promise<string | null>
   containers(signal?: AbortSignal): AsyncIterable<Page<Container>>

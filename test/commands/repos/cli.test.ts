@@ -68,7 +68,7 @@ describe('bb-integrate repos select, unattended (built CLI)', () => {
     const key = allKeys(fx)[0] as string
     const r = await cli(fx, ['repos', 'select', '--repo', key, '--repo', 'nope/missing', '--json'])
     expect(r.code).toBe(0)
-    expect(r.stderr).toMatch(/nope\/missing does not exist/)
+    expect(r.stderr).toMatch(/Warning: repository nope\/missing does not exist/)
     expect(JSON.parse(r.stdout)).toMatchObject({selection: [key], added: [key], notFound: ['nope/missing']})
     expect(saved(fx)).toEqual([key])
   })

@@ -29,7 +29,9 @@ describe('FileStore', () => {
     expect(await store.delete('default/1')).toBe(true)
     expect(await store.delete('default/1')).toBe(false)
     expect(JSON.parse(readFileSync(file, 'utf8')).secrets).toEqual({'default/2': 's3cret-two'})
-    expect(warnings).toHaveLength(6)
+    expect(await store.delete('default/2')).toBe(true)
+    expect(readdirSync(dir)).toEqual([])
+    expect(warnings).toHaveLength(7)
     expect(warnings[0]).toBe(`Warning: secrets stored in plain file ${file} (--allow-insecure-store)`)
   })
 

@@ -39,7 +39,7 @@ export function activityEntry(origin: string, world: World, repo: WRepo, pr: WPu
           id: a.id,
           created_on: at,
           updated_on: at,
-          content: {type: 'rendered', raw: a.text ?? '', markup: 'markdown', html: `<p>${escapeHtml(a.text ?? '')}</p>`},
+          content: {raw: a.text ?? '', markup: 'markdown', html: `<p>${escapeHtml(a.text ?? '')}</p>`},
           user,
           deleted: false,
           pending: false,

@@ -4,6 +4,7 @@
  * `next` is an absolute URL on the request's origin that keeps every other query parameter.
  */
 import type {EmuRequest, EmuResponse} from '../server/types.js'
+import {CLOUD_PAGELEN_DEFAULT, CLOUD_PAGELEN_MAX} from '../world/limits.js'
 import {badRequest} from './errors.js'
 
 export interface PageLimits {
@@ -13,8 +14,8 @@ export interface PageLimits {
 
 export function pagelenOf(req: EmuRequest, limits: PageLimits): number | EmuResponse {
   const raw = req.query.get('pagelen')
-  const max = limits.maxPagelen ?? 100
-  if (raw === null || raw === '') return Math.min(limits.defaultPagelen ?? 10, max)
+  const max = limits.maxPagelen ?? CLOUD_PAGELEN_MAX
+  if (raw === null || raw === '') return Math.min(limits.defaultPagelen ?? CLOUD_PAGELEN_DEFAULT, max)
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 1 || n > max) return badRequest('Invalid pagelen')
   return n

@@ -47,7 +47,6 @@ export function fullUser(origin: string, user: WUser): Record<string, unknown> {
       repositories: link(`${api(origin)}/repositories/${encodeURIComponent(user.uuid)}`),
     },
     account_status: 'active',
-    has_2fa_enabled: null,
     is_staff: false,
     location: null,
   }
@@ -180,7 +179,7 @@ export function commit(origin: string, world: World, r: WRepo, c: WCommit): Reco
     date: gitTime(c.date),
     author,
     message: c.message,
-    summary: {type: 'rendered', raw: c.message, markup: 'markdown', html: `<p>${escapeHtml(c.message)}</p>`},
+    summary: {raw: c.message, markup: 'markdown', html: `<p>${escapeHtml(c.message)}</p>`},
     parents: c.parents.map((h) => ({type: 'commit', hash: h, links: {self: link(`${api(origin)}/repositories/${full}/commit/${h}`), html: link(`${origin}/${full}/commits/${h}`)}})),
     repository: repositoryRef(origin, r),
     links: {
@@ -262,10 +261,10 @@ export function pullRequest(origin: string, world: World, r: WRepo, pr: WPullReq
     id: pr.id,
     title: pr.title,
     description: pr.description,
-    summary: {type: 'rendered', raw: pr.description, markup: 'markdown', html: `<p>${escapeHtml(pr.description)}</p>`},
+    summary: {raw: pr.description, markup: 'markdown', html: `<p>${escapeHtml(pr.description)}</p>`},
     rendered: {
-      title: {type: 'rendered', raw: pr.title, markup: 'markdown', html: `<p>${escapeHtml(pr.title)}</p>`},
-      description: {type: 'rendered', raw: pr.description, markup: 'markdown', html: `<p>${escapeHtml(pr.description)}</p>`},
+      title: {raw: pr.title, markup: 'markdown', html: `<p>${escapeHtml(pr.title)}</p>`},
+      description: {raw: pr.description, markup: 'markdown', html: `<p>${escapeHtml(pr.description)}</p>`},
     },
     state: pr.state,
     author: accountByKey(origin, world, pr.author),

@@ -1,6 +1,6 @@
 /**
- * A pull request's activity stream as DC reports it: newest first, with OPENED at creation and
- * MERGED/DECLINED at close. DC has no separate "changes requested" action: setting NEEDS_WORK is a
+ * A pull request's activity stream as DC reports it: newest first, with OPENED at creation, RESCOPED
+ * for pushes to the source branch and MERGED/DECLINED at close. DC has no separate "changes requested" action: setting NEEDS_WORK is a
  * REVIEWED activity, and withdrawing it (back to UNAPPROVED) an UNAPPROVED one.
  */
 import type {WActivity, WPullRequest, WRepo, World} from '../world/types.js'
@@ -15,7 +15,7 @@ interface Entry {
   extra: Json
 }
 
-function fromWorld(a: WActivity, pr: WPullRequest, repo: WRepo): Entry {
+function fromWorld(a: WActivity, pr: WPullRequest, repo: WRepo, opened: boolean): Entry {
   const base = {at: a.at, user: a.user}
   switch (a.kind) {
     case 'approval':
@@ -31,15 +31,18 @@ function fromWorld(a: WActivity, pr: WPullRequest, repo: WRepo): Entry {
       const state = a.state ? dcState(a.state) : 'OPEN'
       if (state === 'MERGED') return {...base, action: 'MERGED', extra: pr.mergeCommit ? {commit: {id: pr.mergeCommit, displayId: pr.mergeCommit.slice(0, 11)}} : {}}
       if (state === 'DECLINED') return {...base, action: 'DECLINED', extra: {}}
-      return {...base, action: 'UPDATED', extra: {addedReviewers: [], removedReviewers: []}}
+      // The world logs the opening as its first OPEN update; later ones are pushes to the source branch.
+      return opened ? {...base, action: 'RESCOPED', extra: {}} : {...base, action: 'OPENED', extra: {}}
     }
   }
 }
 
 /** Every activity of the PR, newest first, with ids stable under appends (numbered oldest first). */
 export function activities(world: World, repo: WRepo, pr: WPullRequest, origin: string): Json[] {
-  const entries: Entry[] = [{at: pr.createdAt, user: pr.author, action: 'OPENED', extra: {}}]
-  for (const a of [...pr.activity].sort((x, y) => ms(x.at) - ms(y.at) || x.id - y.id)) entries.push(fromWorld(a, pr, repo))
+  const sorted = [...pr.activity].sort((x, y) => ms(x.at) - ms(y.at) || x.id - y.id)
+  // A world without an opening entry still gets DC's OPENED at creation.
+  const entries: Entry[] = sorted.some((a) => a.kind === 'update' && (a.state ?? 'OPEN') === 'OPEN') ? [] : [{at: pr.createdAt, user: pr.author, action: 'OPENED', extra: {}}]
+  for (const a of sorted) entries.push(fromWorld(a, pr, repo, entries.some((e) => e.action === 'OPENED')))
   const state = dcState(pr.state)
   if (state !== 'OPEN' && pr.closedAt && !entries.some((e) => e.action === state)) {
     entries.push({at: pr.closedAt, user: pr.author, action: state, extra: state === 'MERGED' && pr.mergeCommit ? {commit: {id: pr.mergeCommit, displayId: pr.mergeCommit.slice(0, 11)}} : {}})

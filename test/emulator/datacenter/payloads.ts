@@ -22,6 +22,21 @@ export function dcDate(iso: string): string {
 }
 
 const HEADS_KEY = 'dc.branchHeads'
+const PREVIOUS_KEY = 'dc.previousHeads'
+
+/** Branch heads before the latest push to a repository (for pr:from_ref_updated's previousFromHash). */
+function previousHeads(state: ServerState, repoKey: string): Map<string, string> | undefined {
+  return (state.scratch.get(PREVIOUS_KEY) as Map<string, Map<string, string>> | undefined)?.get(repoKey)
+}
+
+function rememberPrevious(state: ServerState, repoKey: string, heads: Map<string, string>): void {
+  let all = state.scratch.get(PREVIOUS_KEY) as Map<string, Map<string, string>> | undefined
+  if (!all) {
+    all = new Map()
+    state.scratch.set(PREVIOUS_KEY, all)
+  }
+  all.set(repoKey, heads)
+}
 
 function snapshot(state: ServerState, repoKey: string, detail: WRepoDetail): Map<string, string> | undefined {
   let all = state.scratch.get(HEADS_KEY) as Map<string, Map<string, string>> | undefined
@@ -48,6 +63,7 @@ function pushPayload(world: World, state: ServerState, repoKey: string, origin: 
   }
   const first = moved[0]
   if (!first) return null
+  rememberPrevious(state, repoKey, new Map(moved.map((b) => [b.name, previous?.get(b.name) ?? byHash.get(b.head)?.parents[0] ?? ''])))
   const head = byHash.get(first.head)
   const actor = head?.author ?? world.users()[0]?.uuid ?? ''
   return {
@@ -64,7 +80,8 @@ function pushPayload(world: World, state: ServerState, repoKey: string, origin: 
 
 const PR_KEYS: Partial<Record<Event['kind'], string>> = {
   'pr.created': 'pr:opened',
-  'pr.updated': 'pr:modified',
+  // The world raises pr.updated for a push to the source branch: DC's "source branch updated".
+  'pr.updated': 'pr:from_ref_updated',
   'pr.merged': 'pr:merged',
   'pr.declined': 'pr:declined',
   'pr.approved': 'pr:reviewer:approved',
@@ -72,7 +89,7 @@ const PR_KEYS: Partial<Record<Event['kind'], string>> = {
   'pr.comment': 'pr:comment:added',
 }
 
-function prPayload(world: World, event: Event, eventKey: string, origin: string): Json | null {
+function prPayload(world: World, state: ServerState, event: Event, eventKey: string, origin: string): Json | null {
   const repo = world.repo(event.repo)
   if (!repo || event.pullRequest === undefined) return null
   const detail = world.detail(event.repo)
@@ -95,11 +112,7 @@ function prPayload(world: World, event: Event, eventKey: string, origin: string)
     const commented = activities(world, repo, pr, origin).find((a) => a.action === 'COMMENTED')
     if (commented) out.comment = commented.comment
   }
-  if (eventKey === 'pr:modified') {
-    out.previousTitle = pr.title
-    out.previousDescription = pr.description
-    out.previousTarget = {id: `refs/heads/${pr.targetBranch}`, displayId: pr.targetBranch, type: 'BRANCH'}
-  }
+  if (eventKey === 'pr:from_ref_updated') out.previousFromHash = previousHeads(state, event.repo)?.get(pr.sourceBranch) ?? null
   return out
 }
 
@@ -113,6 +126,6 @@ export function webhookPayload(event: Event, world: World, state: ServerState): 
   const eventKey = PR_KEYS[event.kind]
   // DC has no webhook for repository creation or deletion.
   if (!eventKey) return null
-  const payload = prPayload(world, event, eventKey, origin)
+  const payload = prPayload(world, state, event, eventKey, origin)
   return payload ? {eventKey, payload, headers} : null
 }

@@ -183,7 +183,15 @@ export class AdminApi {
         return ok(this.tokens())
       case 'POST /_admin/mutations': {
         const wait = ['1', 'true'].includes(req.query.get('wait') ?? '')
-        return ok(await this.mutate(body() as Mutation, {wait}))
+        const mutation = body() as Mutation
+        let outcome: MutationOutcome
+        try {
+          outcome = await this.mutate(mutation, {wait})
+        } catch (err) {
+          // An impossible mutation (unknown repo, merged PR…) is the caller's mistake, not a server fault.
+          throw new AdminError(err instanceof Error ? err.message : String(err))
+        }
+        return ok(outcome)
       }
       case 'GET /_admin/truth': {
         const entity = req.query.get('entity') as EntityName | null

@@ -1,6 +1,8 @@
 /** Request accounting: what a sync cost, per route, for tests that assert request budgets. */
 export interface StatsSnapshot {
   total: number
+  /** Same as total (name some callers expect). */
+  requests: number
   byRoute: Record<string, number>
   byStatus: Record<string, number>
   rateLimited: number
@@ -36,6 +38,7 @@ export class Stats {
   snapshot(faults: Record<string, number>): StatsSnapshot {
     return {
       total: this.total,
+      requests: this.total,
       byRoute: Object.fromEntries([...this.byRoute].sort(([a], [b]) => a.localeCompare(b))),
       byStatus: Object.fromEntries([...this.byStatus].map(([k, v]) => [String(k), v])),
       rateLimited: this.rateLimited,

@@ -19,6 +19,8 @@ const REVIEW_SCRIPTS: ReadonlyArray<readonly [Script, number]> = [
   [[], 15],
 ]
 
+const COMMENT_COUNTS: ReadonlyArray<readonly [number, number]> = [[0, 35], [1, 25], [2, 20], [3, 12], [5, 8]]
+
 export interface ReviewPlan {
   author: WUser
   team: readonly WUser[]
@@ -73,7 +75,7 @@ export function buildReviewHistory(rng: Rng, plan: ReviewPlan): ReviewHistory {
 
   const comments = new Map<WUser, number>()
   const commenters = [plan.author, ...reviewers, ...bystanders]
-  const commentTotal = plan.longDiscussion ? 55 : rng.weighted([[0, 35], [1, 25], [2, 20], [3, 12], [5, 8]] as const)
+  const commentTotal = plan.longDiscussion ? 55 : rng.weighted(COMMENT_COUNTS)
   for (let i = 0; i < commentTotal; i++) {
     const who = rng.pick(commenters)
     comments.set(who, (comments.get(who) ?? 0) + 1)

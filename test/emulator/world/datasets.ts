@@ -89,8 +89,18 @@ export function custom(size: CustomSize): DatasetPlan {
   return {name, users: Math.max(8, Math.min(60, total * 2)), containers}
 }
 
-export function planFor(dataset: DatasetName | CustomSize): DatasetPlan {
+/** "2x3x40x100" or "custom-2x3x40x100x4": containers × repos × PRs × commits (× files per commit). */
+export function parseCustomSize(text: string): CustomSize | null {
+  const m = /^(?:custom-)?(\d+)x(\d+)x(\d+)x(\d+)(?:x(\d+))?$/.exec(text)
+  if (!m) return null
+  const [containers, reposPerContainer, prsPerRepo, commitsPerRepo] = m.slice(1, 5).map(Number) as [number, number, number, number]
+  return {containers, reposPerContainer, prsPerRepo, commitsPerRepo, ...(m[5] === undefined ? {} : {filesPerCommit: Number(m[5])})}
+}
+
+export function planFor(dataset: DatasetName | CustomSize | string): DatasetPlan {
   if (typeof dataset === 'object') return custom(dataset)
+  const size = parseCustomSize(dataset)
+  if (size) return custom(size)
   switch (dataset) {
     case 'tiny': return tiny()
     case 'small': return small()

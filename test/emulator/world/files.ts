@@ -6,6 +6,8 @@ import type {Rng} from './prng.js'
 import type {WCommit, WFile} from './types.js'
 import {DIRS, EXTENSIONS, FILE_STEMS} from './vocabulary.js'
 
+const CHANGE_KINDS: ReadonlyArray<readonly [WFile['status'], number]> = [['modified', 60], ['added', 22], ['removed', 8], ['renamed', 10]]
+
 export class FileTree {
   private readonly paths: string[] = []
   private readonly index = new Map<string, number>()
@@ -84,7 +86,7 @@ export function changeFiles(rng: Rng, tree: FileTree, count: number): WFile[] {
   const out: WFile[] = []
   const touched = new Set<string>()
   for (let i = 0; i < count; i++) {
-    const kind = tree.size < 3 ? 'added' : rng.weighted([['modified', 60], ['added', 22], ['removed', 8], ['renamed', 10]] as const)
+    const kind = tree.size < 3 ? 'added' : rng.weighted(CHANGE_KINDS)
     const existing = kind === 'added' ? null : tree.pickExisting(rng, touched)
     let file: WFile
     if (kind === 'added' || existing === null) {

@@ -63,6 +63,9 @@ type Event =
 type WithoutSeq<E> = E extends unknown ? Omit<E, 'seq'> : never
 type EventInput = WithoutSeq<Event>
 
+const STATE_WEIGHTS: ReadonlyArray<readonly [PrState, number]> = [['MERGED', 55], ['OPEN', 18], ['DECLINED', 20], ['SUPERSEDED', 7]]
+const FILE_COUNTS: ReadonlyArray<readonly [number, number]> = [[1, 30], [2, 25], [3, 20], [4, 15], [5, 10]]
+
 /** Git identity of a commit author: usually the linked account, sometimes an e-mail Bitbucket cannot map. */
 export function identity(rng: Rng, user: WUser): {authorName: string; authorEmail: string; author: string | null} {
   if (rng.chance(0.1)) return {authorName: user.displayName, authorEmail: `${user.slug}@home.example`, author: null}
@@ -71,7 +74,7 @@ export function identity(rng: Rng, user: WUser): {authorName: string; authorEmai
 
 function pickStates(rng: Rng, count: number): PrState[] {
   const states: PrState[] = []
-  for (let i = 0; i < count; i++) states.push(rng.weighted([['MERGED', 55], ['OPEN', 18], ['DECLINED', 20], ['SUPERSEDED', 7]] as const))
+  for (let i = 0; i < count; i++) states.push(rng.weighted(STATE_WEIGHTS))
   // Every state shows up once there is room for all four.
   if (count >= 4) {
     for (const wanted of ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'] as const) {
@@ -262,7 +265,7 @@ class RepoGenerator {
   }
 
   private fileCount(): number {
-    return this.ctx.plan.filesPerCommit ?? this.fileRng.weighted([[1, 30], [2, 25], [3, 20], [4, 15], [5, 10]] as const)
+    return this.ctx.plan.filesPerCommit ?? this.fileRng.weighted(FILE_COUNTS)
   }
 
   private commit(at: number, parents: string[], who: {authorName: string; authorEmail: string; author: string | null}, message: string, files: WFile[]): WCommit {

@@ -69,7 +69,7 @@ export class GeneratedWorld implements World {
   constructor(options: WorldOptions) {
     this.seed = options.seed ?? 1
     this.flavor = options.flavor ?? 'cloud'
-    this.plan = planFor(options.dataset as DatasetName | CustomSize)
+    this.plan = planFor(options.dataset)
     this.dataset = this.plan.name
     this.start = Date.parse(options.start ?? DEFAULT_START)
     if (Number.isNaN(this.start)) throw new Error(`bad start time ${options.start}`)

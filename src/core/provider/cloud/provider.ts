@@ -5,7 +5,7 @@ import {AuthError, UsageError} from '../../errors.js'
 import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
-  ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, Page,
+  ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, IdentityOptions, Page,
   Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions, Webhook, WebhookInput,
   WebhookScope,
 } from '../types.js'
@@ -35,25 +35,29 @@ export class CloudProvider implements Provider {
 
   constructor(readonly connection: string, private readonly client: HttpClient) {}
 
-  async identity(options: {credentialId?: string; signal?: AbortSignal} = {}): Promise<Identity> {
-    const res = await this.client.request<CloudAccount>('/user', {
-      credentialId: options.credentialId, signal: options.signal, okStatuses: [401, 403],
-    })
+  /**
+   * `GET /user`. Access tokens answer with a bot user (no `account_id`) or are refused for lack of the
+   * `account` scope; `X-Credential-Type` names them when present. Refused, the optional target (a
+   * workspace or repository the token is bound to) is read instead to prove the token works.
+   */
+  async identity(options: IdentityOptions = {}): Promise<Identity> {
+    const {credentialId, signal} = options
+    const res = await this.client.request<CloudAccount>('/user', {credentialId, signal, okStatuses: [401, 403]})
     const scopes = parseScopes(res.headers['x-oauth-scopes'])
+    const token = /access[_-]?token|repository|workspace|project/i.test(res.headers['x-credential-type'] ?? '')
     if (res.status === 200) {
       const user = mapCloudUser(res.body)
       if (!user) throw new AuthError('Bitbucket answered /user without a user id.', {code: 'bad_identity'})
-      return {id: user.id, displayName: user.displayName, accountId: user.accountId, nickname: user.nickname, scopes, kind: 'user'}
+      return {id: user.id, displayName: user.displayName, accountId: user.accountId, nickname: user.nickname, scopes,
+        kind: token || !res.body.account_id ? 'token' : 'user'}
     }
-    if (res.status === 401) throw authFailure(res.body)
-    // Access tokens have no user behind them: /user is forbidden to them while workspace-level reads
-    // work. Prove the credential with the cheapest such call; a failure there is a real auth problem.
-    const probe = await this.client.request<CloudPaged<CloudWorkspaceAccess>>('/user/workspaces', {
-      query: {pagelen: 10, fields: 'values.workspace.slug'}, credentialId: options.credentialId,
-      signal: options.signal, okStatuses: [401, 403],
-    })
-    if (probe.status !== 200) throw authFailure(res.body, 'missing_scope')
-    return {id: options.credentialId ?? 'token', displayName: null, accountId: null, nickname: null,
+    if (res.status === 401 || !options.target) throw authFailure(res.body)
+    const target = options.target.includes('/')
+      ? `/repositories/${options.target.split('/').map(seg).join('/')}`
+      : `/workspaces/${seg(options.target)}`
+    const probe = await this.client.request(target, {query: {fields: 'uuid'}, credentialId, signal, okStatuses: [401, 403, 404]})
+    if (probe.status !== 200) throw authFailure(res.body)
+    return {id: credentialId ?? 'token', displayName: null, accountId: null, nickname: null,
       scopes: parseScopes(probe.headers['x-oauth-scopes']) ?? scopes, kind: 'token'}
   }
 

@@ -6,7 +6,7 @@ import {AuthError, UsageError} from '../../errors.js'
 import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
-  ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, Page,
+  ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, IdentityOptions, Page,
   Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions, Webhook, WebhookInput,
   WebhookScope,
 } from '../types.js'
@@ -35,7 +35,7 @@ export class DataCenterProvider implements Provider {
    * DC has no "/user": any authenticated call names the caller in `X-AUSERNAME`, and the user
    * resource then gives the slug (the canonical id) and display name.
    */
-  async identity(options: {credentialId?: string; signal?: AbortSignal} = {}): Promise<Identity> {
+  async identity(options: IdentityOptions = {}): Promise<Identity> {
     const {credentialId, signal} = options
     const probe = await this.client.request(`${API}/projects`, {query: {limit: 1}, credentialId, signal, okStatuses: [401, 403]})
     if (probe.status === 401 || probe.status === 403) {

@@ -5,6 +5,7 @@
  * default to 500 entries, at most 5000.
  */
 import type {EmuRequest} from '../../server/types.js'
+import {CLOUD_DIFFSTAT_PAGELEN_DEFAULT, CLOUD_DIFFSTAT_PAGELEN_MAX, CLOUD_PAGELEN_MAX} from '../../world/limits.js'
 import type {WCommit, WFile, WRepoDetail} from '../../world/types.js'
 import {badRequest, notFound} from '../errors.js'
 import {isResponse, repoParam, route} from '../lookup.js'
@@ -86,7 +87,7 @@ const listCommits: CloudRoute['handler'] = (rawReq, ctx) => {
     (!included || included.has(c.hash)) && !(excluded?.has(c.hash)) && (!paths.length || c.files.some((f) => paths.some((p) => touches(f, p)))))
   return iteratorPage(req, commits, (c) => commit(req.origin, ctx.world, repo, c), {
     defaultPagelen: 30,
-    maxPagelen: 100,
+    maxPagelen: CLOUD_PAGELEN_MAX,
     param: 'page',
     cursorOf: (c) => c.hash.slice(0, 12),
     startAt: (cursor) => commits.findIndex((c) => c.hash.startsWith(cursor)),
@@ -143,6 +144,6 @@ export const commitRoutes: CloudRoute[] = [
         {path: f.path, oldPath: null, status: 'added', linesAdded: f.linesAdded, linesRemoved: 0},
       ])
     }
-    return pageOf(req, files, (f) => diffstat(req.origin, repo, c, f), {defaultPagelen: 500, maxPagelen: 5000})
+    return pageOf(req, files, (f) => diffstat(req.origin, repo, c, f), {defaultPagelen: CLOUD_DIFFSTAT_PAGELEN_DEFAULT, maxPagelen: CLOUD_DIFFSTAT_PAGELEN_MAX})
   }),
 ]

@@ -4,6 +4,8 @@
  * unless `fields=+values.participants` adds them, and understands `q=updated_on > "…"` and `sort`.
  */
 import type {EmuRequest, EmuResponse} from '../../server/types.js'
+import {CLOUD_PR_PAGELEN_MAX} from '../../world/limits.js'
+import type {WPullRequest} from '../../world/types.js'
 import {activityEntry, visibleActivity} from '../activity.js'
 import {badRequest, notFound} from '../errors.js'
 import {applyFields, parseFields, wants} from '../fields.js'
@@ -33,18 +35,22 @@ export const pullRequestRoutes: CloudRoute[] = [
     const spec = parseFields(req.query.get('fields'))
     const keepParticipants = wants(spec, 'values.participants')
     const keepReviewers = wants(spec, 'values.reviewers')
-    const rendered = detail.pullRequests
-      .filter((pr) => states.has(pr.state))
-      .sort((a, b) => b.id - a.id)
-      .map((pr) => pullRequest(req.origin, ctx.world, repo, pr, heads))
-    const filtered = filterSort(req, rendered)
+    // Render lazily: without q/sort only the page's items are rendered (PR lists can be long).
+    const cache = new Map<number, Record<string, unknown>>()
+    const view = (pr: WPullRequest) => {
+      let json = cache.get(pr.id)
+      if (!json) cache.set(pr.id, (json = pullRequest(req.origin, ctx.world, repo, pr, heads)))
+      return json
+    }
+    const selected = detail.pullRequests.filter((pr) => states.has(pr.state)).sort((a, b) => b.id - a.id)
+    const filtered = filterSort(req, selected, view)
     if (isResponse(filtered)) return filtered
     return withFields(req, pageOf(req, filtered, (pr) => {
-      const item = {...pr}
+      const item = {...view(pr)}
       if (!keepParticipants) delete item.participants
       if (!keepReviewers) delete item.reviewers
       return item
-    }, {maxPagelen: 50}))
+    }, {maxPagelen: CLOUD_PR_PAGELEN_MAX}))
   }),
 
   route('GET', '/repositories/:workspace/:repo_slug/pullrequests/:pull_request_id', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
@@ -65,7 +71,7 @@ export const pullRequestRoutes: CloudRoute[] = [
     const entries = visibleActivity(pr)
     // Activity pages by an opaque `ctx` cursor (no size/page), like Cloud.
     return withFields(req, iteratorPage(req, entries, (a) => activityEntry(req.origin, ctx.world, repo, pr, a), {
-      maxPagelen: 50,
+      maxPagelen: CLOUD_PR_PAGELEN_MAX,
       param: 'ctx',
       cursorOf: (a) => Buffer.from(`a${a.id}`).toString('base64url'),
       startAt: (cursor) => {

@@ -1,4 +1,5 @@
 /** Repositories and branches: /repositories/{w}, /repositories/{w}/{slug}, …/refs/branches. */
+import type {WRepo} from '../../world/types.js'
 import {badRequest} from '../errors.js'
 import {canSeeRepo, isResponse, repoParam, route, workspaceParam} from '../lookup.js'
 import {pageOf} from '../paging.js'
@@ -17,9 +18,14 @@ export const repoRoutes: CloudRoute[] = [
     // Every user is an admin member of every repository in the emulator; nobody owns a repository
     // personally (they belong to workspaces), so role=owner is empty as for a workspace member.
     const repos = role === 'owner' ? [] : ctx.world.repos(w.key).filter((r) => canSeeRepo(ctx.principal, r))
-    const rendered = repos.map((r) => repository(req.origin, ctx.world, r))
-    const filtered = filterSort(req, rendered)
-    return isResponse(filtered) ? filtered : pageOf(req, filtered, (r) => r)
+    const cache = new Map<WRepo, Record<string, unknown>>()
+    const view = (r: WRepo) => {
+      let json = cache.get(r)
+      if (!json) cache.set(r, (json = repository(req.origin, ctx.world, r)))
+      return json
+    }
+    const filtered = filterSort(req, repos, view)
+    return isResponse(filtered) ? filtered : pageOf(req, filtered, view)
   }),
 
   route('GET', '/repositories/:workspace/:repo_slug', ['repository'], ['read:repository:bitbucket'], (req, ctx) => {

@@ -1,0 +1,67 @@
+/**
+ * Fidelity against the emulator (Cloud and Data Center): a full sync stores exactly `world.truth`,
+ * a no-change re-sync costs ≤ 2 requests per repo, and after mutations an incremental sync equals
+ * the new truth again.
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {Store} from '../../../src/core/store/types.js'
+import {expectStoreEqualsTruth, startSyncRig} from './emulator-rig.js'
+import type {SyncRig} from './emulator-rig.js'
+
+describe.each([
+  ['cloud', 'tiny'],
+  ['datacenter', 'tiny'],
+  ['cloud', 'small'],
+  ['datacenter', 'small'],
+] as const)('%s emulator, %s dataset', (flavor, dataset) => {
+  let rig: SyncRig
+  let store: Store
+  let repos = 0
+
+  beforeAll(async () => {
+    rig = await startSyncRig(flavor, dataset)
+    store = await rig.store()
+    repos = [...rig.emu.world.truth(flavor, 'repository', 'default')].length
+  })
+  afterAll(async () => {
+    await store?.close()
+    await rig?.close()
+  })
+
+  it('a first sync stores exactly the truth', async () => {
+    const r = await rig.sync(store)
+    expect(r.error).toBeNull()
+    expect(r.events.at(-1)).toMatchObject({type: 'summary', complete: true, reposFailed: 0})
+    await expectStoreEqualsTruth(rig, store)
+  })
+
+  it('a no-change re-sync costs at most 2 requests per repository', async () => {
+    rig.emu.admin.resetStats()
+    const r = await rig.sync(store)
+    expect(r.error).toBeNull()
+    const stats = rig.emu.stats()
+    // Listing "every accessible repository" adds its own few pages on top (workspaces/projects, repos).
+    const byRoute = Object.entries(stats.byRoute)
+    const listing = byRoute.filter(([route]) => !/pull|branch|commit|diff|change|activit/i.test(route)).reduce((n, [, c]) => n + c, 0)
+    expect(stats.total - listing, JSON.stringify(stats.byRoute)).toBeLessThanOrEqual(2 * repos)
+    expect(r.events.at(-1)).toMatchObject({type: 'summary', complete: true})
+    await expectStoreEqualsTruth(rig, store)
+  })
+
+  it('after a new PR, an approval and a push, an incremental sync equals the new truth', async () => {
+    const repo = [...rig.emu.world.truth(flavor, 'repository', 'default')].find((r) => r.defaultBranch)!.key
+    const created = await rig.emu.admin.mutate({type: 'pr.create', repo, title: 'Incremental ABC-999 check'})
+    const id = Number(created.details.id ?? created.details.pullRequest)
+    await rig.emu.admin.mutate({type: 'pr.approve', repo, id})
+    const open = [...rig.emu.world.truth(flavor, 'pullRequest', 'default')].find((p) => p.repo === repo && p.state === 'OPEN' && p.id !== id)
+    if (open) await rig.emu.admin.mutate({type: 'pr.comment', repo, id: open.id})
+    await rig.emu.admin.mutate({type: 'push', repo, commits: 3})
+    rig.emu.admin.resetStats()
+    const r = await rig.sync(store)
+    expect(r.error).toBeNull()
+    await expectStoreEqualsTruth(rig, store)
+    // Still proportional to the change: the 3 new commits' files, a few PR pages, a handful of activity calls.
+    expect(rig.emu.stats().total).toBeLessThanOrEqual(2 * repos + 20)
+  })
+})

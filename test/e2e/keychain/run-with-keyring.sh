@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs a command against a real OS keychain on a headless Linux box: a private D-Bus session bus
+# (dbus-run-session) with gnome-keyring-daemon's Secret Service, its login keyring unlocked.
+#
+#   KEYRING_HOME=/tmp/kr test/e2e/keychain/run-with-keyring.sh node bin/run.js connect ...
+#
+# KEYRING_HOME holds the keyring files; reuse it across calls and the secrets persist from one
+# process (and one D-Bus session) to the next, as they do across a user's logins.
+# Needs the Debian packages dbus and gnome-keyring (libsecret-tools for secret-tool checks).
+set -euo pipefail
+
+if [ "${1:-}" != "--inside" ]; then
+  : "${KEYRING_HOME:?set KEYRING_HOME to a directory for the keyring files}"
+  mkdir -p "$KEYRING_HOME"
+  exec dbus-run-session -- "$0" --inside "$@"
+fi
+shift
+
+export HOME="$KEYRING_HOME"
+export XDG_DATA_HOME="$KEYRING_HOME/data"
+export XDG_RUNTIME_DIR="$KEYRING_HOME/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+
+# --unlock reads the login keyring password from stdin (creating the keyring on first use).
+eval "$(printf '%s' "${KEYRING_PASSWORD:-bb-integrate-test}" | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
+export GNOME_KEYRING_CONTROL
+
+# No cleanup needed: gnome-keyring-daemon exits when dbus-run-session closes its bus after "$@".
+"$@"
