@@ -11,7 +11,8 @@
  * Schema once the discriminator is gone, so it validates unchanged.
  *
  * Output: {$comment, source, operations: {"GET /path": {"200": "#/definitions/…", "404": …}}, definitions}.
- * Usage: node scripts/vendor-schemas.mjs [specs-dir]   (default ../shared/specs relative to the repo)
+ * Usage: node scripts/vendor-schemas.mjs [specs-dir] [--out dir]
+ *   specs-dir defaults to ../shared/specs next to the repository; --out to test/emulator/schemas.
  */
 import {createHash} from 'node:crypto'
 import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
@@ -19,8 +20,11 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const specsDir = resolve(process.argv[2] ?? join(root, '..', 'shared', 'specs'))
-const outDir = join(root, 'test', 'emulator', 'schemas')
+const args = process.argv.slice(2)
+const outFlag = args.indexOf('--out')
+const outDir = outFlag >= 0 ? resolve(args[outFlag + 1]) : join(root, 'test', 'emulator', 'schemas')
+const positional = args.filter((_, i) => outFlag < 0 || (i !== outFlag && i !== outFlag + 1))
+const specsDir = resolve(positional[0] ?? join(root, '..', 'shared', 'specs'))
 
 /** Operations the emulator serves, by spec path. Keep in step with test/emulator/{cloud,datacenter}. */
 const FLAVOURS = {
@@ -63,6 +67,7 @@ const FLAVOURS = {
       'POST /api/latest/projects/{projectKey}/repos/{repositorySlug}/webhooks/test',
       'GET /api/latest/projects/{projectKey}/webhooks', 'POST /api/latest/projects/{projectKey}/webhooks',
       'GET /api/latest/projects/{projectKey}/webhooks/{webhookId}', 'PUT /api/latest/projects/{projectKey}/webhooks/{webhookId}',
+      'POST /api/latest/projects/{projectKey}/webhooks/test',
     ],
     // The spec declares the webhook list as an untyped page; the contract test checks it as a page of these.
     extraDefinitions: ['RestWebhook', 'RestErrors'],

@@ -127,8 +127,8 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
           callbackPort: flags['callback-port'],
           oauthScopes: flags['oauth-scope'],
           oauthTimeoutMs: flags['oauth-timeout'] * 1000,
-          add: flags.add,
-          allowInsecureStore: flags['allow-insecure-store'],
+          add: Boolean(flags.add),
+          allowInsecureStore: Boolean(flags['allow-insecure-store']),
         },
         {
           config,

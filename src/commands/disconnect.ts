@@ -35,7 +35,7 @@ export default class Disconnect extends BaseCommand {
       config,
       secretStores: createSecretStoreResolver({configDir: config.dir, warn: (m) => process.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs}),
       name,
-      removeWebhooks: flags['remove-webhooks'],
+      removeWebhooks: Boolean(flags['remove-webhooks']),
     })
     this.info(`Disconnected ${result.connection}: removed ${result.removedSecrets.length} secret(s) and its config.`)
     return result

@@ -44,7 +44,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Sync)
-    const [{runSync, httpEventBridge, parseShard, parseSince, parseConcurrency}, {readEnv}, {openConnection}, {openStore}] = await Promise.all([
+    const [{runSync, httpEventBridge, startGate, parseShard, parseSince, parseConcurrency}, {readEnv}, {openConnection}, {openStore}] = await Promise.all([
       import('../core/sync/index.js'),
       import('../core/env.js'),
       import('../core/connection.js'),
@@ -75,9 +75,10 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       const base = await this.renderer(json, () => controller.abort())
       let finished: Promise<void> | null = null
       finish = () => (finished ??= base.finish())
+      const gated = startGate(base.sink)
       sink = (event: SyncEvent) => {
         if (event.type === 'summary') emitted = true
-        base.sink(event)
+        gated(event)
       }
       const env = readEnv()
       const opened = await openConnection({
@@ -120,7 +121,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       })
       await closeAll()
       await finish()
-      if (summary.stopReason === 'errors') this.exit(ExitCode.Failure)
+      if (summary.stopReason === 'errors') this.finishWith(ExitCode.Failure, json)
     } catch (error) {
       await closeAll()
       await finish()
@@ -128,7 +129,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       // The engine already reported its own stop in the summary; anything earlier is reported here.
       if (emitted) {
         if (!json && error instanceof BbError) process.stderr.write(`${error.message}\n${error.remedy ? `  → ${error.remedy}\n` : ''}`)
-        this.exit(exitCodeOf(error))
+        return this.finishWith(exitCodeOf(error), json)
       }
       if (json) {
         const e = error instanceof BbError ? error : null
@@ -136,13 +137,26 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
           v: 1, type: 'error', message: error instanceof Error ? error.message : String(error),
           code: e?.code ?? 'error', remedy: e?.remedy ?? null, exitCode: exitCodeOf(error),
         }) + '\n')
-        this.exit(exitCodeOf(error))
+        return this.finishWith(exitCodeOf(error), json)
       }
       throw error
     } finally {
       process.off('SIGINT', onSigint)
       process.off('SIGTERM', onSigint)
     }
+  }
+
+  /**
+   * End with an exit code. Under --json, oclif would print the exit itself as a JSON error object,
+   * breaking the NDJSON stream (the summary must stay the last line): set the code and return.
+   */
+  private finishWith(code: number, json: boolean): void {
+    if (code === 0) return
+    if (json) {
+      process.exitCode = code
+      return
+    }
+    this.exit(code)
   }
 
   /** NDJSON on stdout (--json), the Ink dashboard on a terminal, plain lines on stderr otherwise. */

@@ -104,6 +104,7 @@ describe('Data Center responses validate against the DC 9.4 OpenAPI spec', () =>
     await check(`GET ${P}/webhooks/{webhookId}`, `/api/latest/projects/${repo.container}/webhooks/${project.id}`, 200)
     await check(`PUT ${P}/webhooks/{webhookId}`, `/api/latest/projects/${repo.container}/webhooks/${project.id}`, 200, {method: 'PUT', body})
     await check(`POST ${R}/webhooks/test`, `${base}/webhooks/test?url=${encodeURIComponent('http://127.0.0.1:9/x')}`, 200, {method: 'POST'})
+    await check(`POST ${P}/webhooks/test`, `/api/latest/projects/${repo.container}/webhooks/test?url=${encodeURIComponent('http://127.0.0.1:9/x')}`, 200, {method: 'POST'})
 
     // Spec gap: GET …/webhooks declares "a page of webhooks" with no schema; check it as a DC page of RestWebhook.
     const res = await fetch(`${emu.url}/rest${base}/webhooks`, {headers: {Authorization: auth}})

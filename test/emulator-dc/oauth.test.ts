@@ -77,9 +77,21 @@ describe('DC OAuth 2.0: authorization code + PKCE, refresh rotation', () => {
     const again = await token({grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token, client_id: clientId, client_secret: clientSecret})
     expect(again.status).toBe(200)
 
-    // The code is single-use, and replaying it revokes what was issued for it (RFC 6749 §4.1.2).
-    expect((await token({grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: clientId, client_secret: clientSecret})).status).toBe(400)
-    expect((await call(emu, ALPHA, {auth: bearer(again.body.access_token)})).status).toBe(401)
+    expect((await call(emu, ALPHA, {auth: bearer(again.body.access_token)})).status).toBe(200)
+
+    // The code is single-use.
+    const replay = await token({grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: clientId, client_secret: clientSecret})
+    expect(replay.status).toBe(400)
+    expect(replay.body).toMatchObject({error: 'invalid_grant'})
+  })
+
+  it('acts as the consumer\'s user and accepts any port on a loopback callback registered without one', async () => {
+    const consumer = emu.admin.createToken({kind: 'oauth-consumer', user: 'bob', callbackUrl: 'http://127.0.0.1/callback', scopes: ['REPO_READ']})
+    const redirect = await authorize({client_id: consumer.key as string, response_type: 'code', redirect_uri: 'http://127.0.0.1:40111/callback'})
+    expect(redirect.port).toBe('40111')
+    const issued = await token({grant_type: 'authorization_code', code: redirect.searchParams.get('code') as string, redirect_uri: 'http://127.0.0.1:40111/callback', client_id: consumer.key as string, client_secret: consumer.secret})
+    expect(issued.status).toBe(200)
+    expect((await call(emu, ALPHA, {auth: bearer(issued.body.access_token)})).headers.get('x-ausername')).toBe('Bob')
   })
 
   it('expires access tokens after expires_in', async () => {
@@ -98,6 +110,9 @@ describe('DC OAuth 2.0: authorization code + PKCE, refresh rotation', () => {
     const location = new URL(denied.headers.get('location') as string)
     expect(location.searchParams.get('error')).toBe('access_denied')
     expect(location.searchParams.get('state')).toBe('st')
+    const refusing = emu.admin.createToken({kind: 'oauth-consumer', user: 'bob', callbackUrl: CALLBACK, deny: true})
+    const refused = await authorize({client_id: refusing.key as string, response_type: 'code', redirect_uri: CALLBACK, state: 'st'})
+    expect(refused.searchParams.get('error')).toBe('access_denied')
     const badScope = await call(emu, `/rest/oauth2/latest/authorize?${form({...params, scope: 'EVERYTHING'})}`)
     expect(new URL(badScope.headers.get('location') as string).searchParams.get('error')).toBe('invalid_scope')
   })

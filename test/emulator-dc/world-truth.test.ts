@@ -128,6 +128,9 @@ describe('DC rendering of a generated world', () => {
       await emu.admin.mutate({type: 'pr.requestChanges', repo: key, id}, {wait: true})
       await emu.admin.mutate({type: 'pr.comment', repo: key, id, text: 'webhook comment'}, {wait: true})
       await emu.admin.mutate({type: 'push', repo: key, branch: opened.details.sourceBranch as string}, {wait: true})
+      const acts = await all(`${base()}/pull-requests/${id}/activities`)
+      // Newest first: the push to the source branch, then the review history, then the opening.
+      expect(acts.map((a) => a.action)).toEqual(['RESCOPED', 'COMMENTED', 'REVIEWED', 'APPROVED', 'OPENED'])
       await emu.admin.mutate({type: 'pr.merge', repo: key, id}, {wait: true})
       const second = await emu.admin.mutate({type: 'pr.create', repo: key}, {wait: true})
       await emu.admin.mutate({type: 'pr.decline', repo: key, id: Number(second.details.id)}, {wait: true})

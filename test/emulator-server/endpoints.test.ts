@@ -86,6 +86,25 @@ describe('Cloud endpoints', () => {
     expect(emu.admin.hooks()[0]?.scope).toEqual({type: 'container', key: w})
   })
 
+  it('applies partial-response fields to any collection', async () => {
+    const w = repo.key.split('/')[0] as string
+    const slim = await call(`${emu.apiBase}/repositories/${w}?fields=values.slug,values.project.key`, {auth})
+    expect(Object.keys(slim.json.values[0])).toEqual(['slug', 'project'])
+    expect(Object.keys(slim.json.values[0].project)).toEqual(['key'])
+    expect(slim.json.pagelen).toBe(10)
+    const noLinks = await call(`${emu.apiBase}/repositories/${w}?fields=-values.links,-values.owner`, {auth})
+    expect(noLinks.json.values[0].links).toBeUndefined()
+    expect(noLinks.json.values[0].full_name).toBeDefined()
+  })
+
+  it('answers the caller\'s workspace and repository permissions', async () => {
+    const w = repo.key.split('/')[0] as string
+    expect((await call(`${emu.apiBase}/user/workspaces/${w}/permission`, {auth})).json).toMatchObject({type: 'workspace_membership', permission: 'owner'})
+    const perms = await collect(`${emu.apiBase}/user/workspaces/${w}/permissions/repositories?pagelen=100`, auth)
+    expect(perms.values).toHaveLength(emu.world.repos(w).length)
+    expect(perms.values[0]).toMatchObject({type: 'repository_permission', permission: 'admin'})
+  })
+
   it('lists the caller\'s e-mail and workspaces', async () => {
     const user = emu.world.users()[0]!
     expect((await call(`${emu.apiBase}/user/emails`, {auth})).json.values[0]).toMatchObject({email: user.email, is_primary: true})

@@ -109,4 +109,30 @@ describe('webhooks', () => {
     expect(target.received[0]!.headers['x-hub-signature']).toBeUndefined()
     expect(JSON.parse(target.received[0]!.body.toString()).push.changes[0].new.type).toBe('branch')
   })
+
+  it('times out a silent receiver, retries, and does not hold close() open', async () => {
+    const silent = createServer(() => {
+      // never answers
+    })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    servers.push(silent)
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`
+    const local = await cloud({rateLimit: null, webhooks: {timeoutMs: 100, retryDelayMs: 10}})
+    const token = apiToken(local)
+    const target = firstRepo(local)
+    await call(`${target.url}/hooks`, {auth: token, method: 'POST', body: JSON.stringify({url, events: ['repo:push']})})
+    await local.admin.mutate({type: 'push', repo: target.key}, {wait: true})
+    const delivery = local.admin.deliveries()[0]!
+    expect(delivery.outcome).toBe('failed')
+    expect(delivery.attempts.map((a) => a.error)).toEqual([expect.stringMatching(/timed out/), expect.stringMatching(/timed out/), expect.stringMatching(/timed out/)])
+
+    const slow = await cloud({rateLimit: null})
+    await call(`${firstRepo(slow).url}/hooks`, {auth: apiToken(slow), method: 'POST', body: JSON.stringify({url, events: ['repo:push']})})
+    await slow.admin.mutate({type: 'push', repo: firstRepo(slow).key})
+    const started = Date.now()
+    await slow.close()
+    expect(Date.now() - started).toBeLessThan(2000)
+    await local.close()
+    silent.closeAllConnections()
+  })
 })

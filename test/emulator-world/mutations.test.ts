@@ -81,7 +81,7 @@ describe('mutations', () => {
     reviews = [...world.truth('cloud', 'review', 'c')].filter((r) => r.repo === busy && r.pullRequest === id)
     expect(reviews).toHaveLength(1)
     expect(reviews[0]!.state).toBe('CHANGES_REQUESTED')
-    expect(reviews[0]!.at > approvedAt).toBe(true)
+    expect(reviews[0]!.at! > approvedAt).toBe(true)
     const pr = [...world.truth('cloud', 'pullRequest', 'c')].find((p) => p.repo === busy && p.id === id)!
     expect(pr.commentCount).toBe(1)
     expect(pr.updatedAt).toBe(world.now())

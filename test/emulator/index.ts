@@ -108,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     stats: () => admin.stats(),
     close: () => {
       closed ??= new Promise<void>((resolve) => {
+        core.webhooks.close()
         server.close(() => resolve())
         // Keep-alive sockets would hold close() open; the emulator has no request worth finishing.
         server.closeAllConnections()

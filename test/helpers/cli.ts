@@ -2,7 +2,7 @@
  * Runs the built CLI (`node bin/run.js …`) as a child process, the way a user or CI does. Tests that use
  * it call `ensureBuilt()` once (in beforeAll): it compiles only when dist/ is older than src/.
  */
-import {execFileSync, spawn} from 'node:child_process'
+import {execFileSync, spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
 import {existsSync, readdirSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -45,33 +45,61 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, options).result
+}
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams
+  /** Output so far (for waiting on a prompt or a printed URL). */
+  stdout(): string
+  stderr(): string
+  /** Resolves when stderr contains `text`; rejects if the process ends first or after timeoutMs. */
+  waitForStderr(text: string | RegExp, timeoutMs?: number): Promise<void>
+  result: Promise<CliResult>
+}
+
+/** Like runCli, but hands back the process so a test can signal it (Ctrl-C = SIGINT) mid-run. */
+export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   const argv = [...(options.wrapper ?? []), process.execPath, BIN, ...args]
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), {
-      cwd: options.cwd ?? ROOT,
-      env: baseEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    let timedOut = false
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    cwd: options.cwd ?? ROOT,
+    env: baseEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  let timedOut = false
+  let ended = false
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const result = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       timedOut = true
       child.kill('SIGKILL')
     }, options.timeoutMs ?? 30_000)
     child.once('error', (error) => {
       clearTimeout(timer)
+      ended = true
       reject(error)
     })
     child.once('close', (code, signal) => {
       clearTimeout(timer)
+      ended = true
       resolve({code, signal, stdout, stderr, timedOut})
     })
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(options.stdin ?? '')
   })
+  child.stdin.on('error', () => undefined)
+  child.stdin.end(options.stdin ?? '')
+  const waitForStderr = async (text: string | RegExp, timeoutMs = 20_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs
+    const seen = (): boolean => (typeof text === 'string' ? stderr.includes(text) : text.test(stderr))
+    while (!seen()) {
+      if (ended) throw new Error(`process ended before printing ${String(text)}; stderr:\n${stderr}`)
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; stderr:\n${stderr}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  return {child, stdout: () => stdout, stderr: () => stderr, waitForStderr, result}
 }
 
 function newestMtime(dir: string): number {

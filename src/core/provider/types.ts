@@ -114,6 +114,11 @@ export interface Webhook {
   events: string[]
   active: boolean
   hasSecret: boolean
+  /**
+   * True when the server does not reveal whether a secret is set (Data Center keeps
+   * `configuration.secret` write-only): `hasSecret` is then only what this client last sent, or false.
+   */
+  secretUnknown?: boolean
 }
 
 export interface WebhookInput {

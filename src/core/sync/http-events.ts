@@ -29,3 +29,26 @@ export function httpEventBridge(emit: SyncEventSink): (event: HttpEvent) => void
     }
   }
 }
+
+/**
+ * Renderers expect `start` first, but the HTTP client reports rate-limit state from the very first
+ * request (the repository listing that decides how many repos `start` announces). Hold those
+ * events until `start` (or a summary/error, which end the stream) and then pass them on in order.
+ */
+export function startGate(sink: SyncEventSink): SyncEventSink {
+  let open = false
+  const held: Parameters<SyncEventSink>[0][] = []
+  return (event) => {
+    if (!open && event.type !== 'start' && event.type !== 'summary' && event.type !== 'error') {
+      held.push(event)
+      return
+    }
+    if (!open) {
+      open = true
+      sink(event)
+      for (const e of held.splice(0)) sink(e)
+      return
+    }
+    sink(event)
+  }
+}

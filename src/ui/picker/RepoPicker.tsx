@@ -21,6 +21,7 @@ export interface RepoPickerProps {
 
 const fmt = (n: number): string => n.toLocaleString('en-US')
 const CHROME_ROWS = 6
+const FLUSH_MS = 100
 
 export function RepoPicker(props: RepoPickerProps) {
   const {stdout} = useStdout()
@@ -35,17 +36,40 @@ export function RepoPicker(props: RepoPickerProps) {
 
   useEffect(() => {
     const controller = new AbortController()
+    // Pages can arrive faster than a frame: collect them and re-render at most every FLUSH_MS,
+    // so 50 pages of 5,000 repos cost a handful of view rebuilds, not fifty.
+    let pending: PickerItem[] = []
+    let timer: NodeJS.Timeout | null = null
+    const flush = () => {
+      timer = null
+      if (pending.length === 0) return
+      const batch = pending
+      pending = []
+      setItems((prev) => prev.concat(batch))
+    }
     props
-      .load((repos) => setItems((prev) => prev.concat(repos.map(toItem))), controller.signal)
-      .then(() => setLoading(false))
+      .load((repos) => {
+        for (const r of repos) pending.push(toItem(r))
+        timer ??= setTimeout(flush, FLUSH_MS)
+      }, controller.signal)
+      .then(() => {
+        if (timer) clearTimeout(timer)
+        flush()
+        setLoading(false)
+      })
       .catch((err: unknown) => {
+        if (timer) clearTimeout(timer)
         if (controller.signal.aborted) return
+        flush()
         setLoading(false)
         setError(err instanceof Error ? err.message : String(err))
         finished.current = true
         props.onError(err)
       })
-    return () => controller.abort()
+    return () => {
+      if (timer) clearTimeout(timer)
+      controller.abort()
+    }
     // The listing runs once per mount.
   }, [])
 

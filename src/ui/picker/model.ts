@@ -37,6 +37,9 @@ export function toItem(repo: Repository): PickerItem {
   return {key: repo.key, group: groupOf(repo), isPrivate: repo.isPrivate, prepared: fuzzysort.prepare(repo.key)}
 }
 
+// One collator for every comparison: localeCompare with options builds a new one per call.
+const collator = new Intl.Collator('en', {numeric: true})
+
 function buildView(items: PickerItem[], scores: Map<PickerItem, number> | null): PickerView {
   // Group order: alphabetical without a query; by best score with one, so the best hit is near the top.
   const groups = new Map<string, PickerItem[]>()
@@ -47,12 +50,13 @@ function buildView(items: PickerItem[], scores: Map<PickerItem, number> | null):
   }
   const entries = [...groups.entries()]
   if (scores) {
-    const best = (list: PickerItem[]): number => Math.max(...list.map((i) => scores.get(i) ?? 0))
+    // Lists are sorted best-first, so a group's best score is its first item's.
+    const best = (list: PickerItem[]): number => scores.get(list[0] as PickerItem) ?? 0
     for (const [, list] of entries) list.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0))
-    entries.sort((a, b) => best(b[1]) - best(a[1]) || a[0].localeCompare(b[0]))
+    entries.sort((a, b) => best(b[1]) - best(a[1]) || collator.compare(a[0], b[0]))
   } else {
-    for (const [, list] of entries) list.sort((a, b) => a.key.localeCompare(b.key))
-    entries.sort((a, b) => a[0].localeCompare(b[0]))
+    for (const [, list] of entries) list.sort((a, b) => collator.compare(a.key, b.key))
+    entries.sort((a, b) => collator.compare(a[0], b[0]))
   }
   const view: PickerView = {items: [], rows: [], rowOf: []}
   for (const [group, list] of entries) {

@@ -145,6 +145,49 @@ describe.each(['cloud', 'datacenter'] as const)('%s provider against the emulato
     })
   })
 
+  describe('identity, version, counts and webhooks', () => {
+    let rig: Rig
+    beforeAll(async () => {
+      rig = await startRig(flavor, 'tiny')
+    })
+    afterAll(async () => rig?.close())
+
+    it('identifies the credential\'s user with the canonical id', async () => {
+      const first = rig.emu.world.users()[0]!
+      const id = await rig.provider.identity()
+      expect(id).toMatchObject({id: flavor === 'cloud' ? first.uuid : first.slug, displayName: first.displayName, kind: 'user',
+        accountId: flavor === 'cloud' ? first.accountId : first.name})
+      expect(await rig.provider.serverVersion()).toBe(flavor === 'cloud' ? null : '9.4.2')
+    })
+
+    it('counts pull requests in every state where the API can tell', async () => {
+      const repo = [...rig.emu.world.truth(flavor, 'repository', CONNECTION)].find((r) => r.defaultBranch)!.key
+      const prs = [...rig.emu.world.truth(flavor, 'pullRequest', CONNECTION)].filter((p) => p.repo === repo).length
+      const branches = (await all(rig.provider.branches(repo))).items.length
+      expect(await rig.provider.counts(repo)).toEqual({pullRequests: flavor === 'cloud' ? prs : null, commits: null, branches})
+    })
+
+    it('creates, lists, updates and deletes a repository webhook without ever reading its secret', async () => {
+      const repo = [...rig.emu.world.truth(flavor, 'repository', CONNECTION)][0]!.key
+      const events = flavor === 'cloud' ? ['pullrequest:created', 'repo:push'] : ['pr:opened', 'repo:refs_changed']
+      const created = await rig.provider.createWebhook('repo', repo, {url: 'https://hooks.example.test/bb', description: 'bb-integrate', events, active: true, secret: 's3cret'})
+      expect(created).toMatchObject({url: 'https://hooks.example.test/bb', description: 'bb-integrate', events, active: true, hasSecret: true})
+      expect((await all(rig.provider.webhooks('repo', repo))).items.map((h) => h.id)).toContain(created.id)
+      // Leaving the secret out keeps it (DC cannot say so: its secret is write-only).
+      const updated = await rig.provider.updateWebhook('repo', repo, created.id, {url: 'https://hooks.example.test/bb2', description: 'bb-integrate', events, active: false})
+      expect(updated).toMatchObject(flavor === 'cloud'
+        ? {id: created.id, url: 'https://hooks.example.test/bb2', active: false, hasSecret: true}
+        : {id: created.id, url: 'https://hooks.example.test/bb2', active: false, hasSecret: false, secretUnknown: true})
+      const stored = (): unknown => rig.emu.state.hooks.list().find((h) => h.url === 'https://hooks.example.test/bb2')?.secret
+      expect(stored()).toBe('s3cret')
+      const cleared = await rig.provider.updateWebhook('repo', repo, created.id, {url: 'https://hooks.example.test/bb2', description: 'bb-integrate', events, active: false, secret: null})
+      expect(cleared.hasSecret).toBe(false)
+      expect(stored()).toBeNull()
+      await rig.provider.deleteWebhook('repo', repo, created.id)
+      expect((await all(rig.provider.webhooks('repo', repo))).items.map((h) => h.id)).not.toContain(created.id)
+    })
+  })
+
   describe('incremental commits', () => {
     let rig: Rig
     beforeAll(async () => {

@@ -16,6 +16,7 @@ import {createProvider} from '../../../src/core/provider/index.js'
 import {openStore} from '../../../src/core/store/open.js'
 import type {Store} from '../../../src/core/store/types.js'
 import {runSync} from '../../../src/core/sync/engine.js'
+import {httpEventBridge} from '../../../src/core/sync/http-events.js'
 import type {SyncEvent} from '../../../src/core/sync/events.js'
 import type {SyncOptions} from '../../../src/core/sync/options.js'
 import {startEmulator} from '../../emulator/index.js'
@@ -53,9 +54,9 @@ export async function startSyncRig(flavor: 'cloud' | 'datacenter', dataset: stri
     emu, flavor, dir, storePath, credential, client,
     store: () => openStore(storePath),
     async sync(store, options = {}, http = {}, signal) {
-      const c = client(http)
-      const provider = createProvider({kind: flavor, connection: CONNECTION, client: c})
       const events: SyncEvent[] = []
+      const c = client({onEvent: httpEventBridge((e) => events.push(e)), ...http})
+      const provider = createProvider({kind: flavor, connection: CONNECTION, client: c})
       const before = emu.stats().total
       let error: unknown = null
       try {

@@ -18,13 +18,15 @@ shift
 
 export HOME="$KEYRING_HOME"
 export XDG_DATA_HOME="$KEYRING_HOME/data"
-export XDG_RUNTIME_DIR="$KEYRING_HOME/run"
-mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
+# A fresh runtime dir per session: the control socket of a previous session's daemon (which may take
+# a moment to exit after its bus closed) must not be picked up.
+export XDG_RUNTIME_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bbi-keyring-run.XXXXXX")"
+trap 'rm -rf "$XDG_RUNTIME_DIR"' EXIT
+mkdir -p "$XDG_DATA_HOME"
 
 # --unlock reads the login keyring password from stdin (creating the keyring on first use).
 eval "$(printf '%s' "${KEYRING_PASSWORD:-bb-integrate-test}" | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
 export GNOME_KEYRING_CONTROL
 
-# No cleanup needed: gnome-keyring-daemon exits when dbus-run-session closes its bus after "$@".
+# gnome-keyring-daemon exits when dbus-run-session closes its bus after "$@".
 "$@"

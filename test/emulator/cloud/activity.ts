@@ -5,7 +5,8 @@
  * Newest first.
  */
 import type {WActivity, WPullRequest, WRepo, World} from '../world/types.js'
-import {accountByKey, escapeHtml, pullRequestRef} from './render.js'
+import {accountByKey, escapeHtml} from './render.js'
+import {pullRequestRef} from './render-pr.js'
 import {cloudTime} from './time.js'
 
 export function visibleActivity(pr: WPullRequest): WActivity[] {

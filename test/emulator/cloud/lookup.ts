@@ -2,10 +2,24 @@
 import type {EmuResponse, Principal, RouteContext} from '../server/types.js'
 import type {WContainer, WRepo, World} from '../world/types.js'
 import {repoNotFound, workspaceNotFound} from './errors.js'
+import {applyFields, parseFields} from './fields.js'
 import type {CloudRoute} from './scopes.js'
 
+/** A /2.0 route; `fields=` (partial responses) applies to every successful JSON answer. */
 export function route(method: CloudRoute['method'], path: string, classic: string[], apiToken: string[], handler: CloudRoute['handler']): CloudRoute {
-  return {method, path: `/2.0${path}`, classic, apiToken, scopes: [...classic, ...apiToken], handler}
+  return {
+    method,
+    path: `/2.0${path}`,
+    classic,
+    apiToken,
+    scopes: [...classic, ...apiToken],
+    handler: async (req, ctx) => {
+      const response = await handler(req, ctx)
+      const fields = req.query.get('fields')
+      if (!fields || response.status !== 200 || typeof response.body !== 'object' || response.body === null || Buffer.isBuffer(response.body)) return response
+      return {...response, body: applyFields(response.body, parseFields(fields))}
+    },
+  }
 }
 
 /** Workspaces are addressed by slug or by `{uuid}`. */

@@ -1,14 +1,14 @@
 /**
- * World → Cloud 2.0 JSON. Shapes follow components.schemas of the Cloud spec (links objects carry only
+ * World → Cloud 2.0 JSON: accounts, workspaces, projects, repositories (code and PRs in render-*.ts). Shapes follow components.schemas of the Cloud spec (links objects carry only
  * the keys the schema allows); quirks are Cloud's own: 12-character hashes inside PR payloads,
  * microsecond timestamps, `author.raw` as "Name <email>".
  */
-import type {WBranch, WCommit, WContainer, WFile, WParticipant, WProject, WPullRequest, WRepo, WUser, World} from '../world/types.js'
-import {cloudTime, gitTime} from './time.js'
+import type {WContainer, WProject, WRepo, WUser, World} from '../world/types.js'
+import {cloudTime} from './time.js'
 
-const link = (href: string) => ({href})
-const api = (origin: string) => `${origin}/2.0`
-const short = (hash: string | null) => (hash ? hash.slice(0, 12) : null)
+export const link = (href: string) => ({href})
+export const api = (origin: string) => `${origin}/2.0`
+
 
 export function avatar(origin: string, seed: string): string {
   return `${origin}/account/${encodeURIComponent(seed)}/avatar/32`
@@ -165,143 +165,6 @@ export function repositoryRef(origin: string, r: WRepo): Record<string, unknown>
     uuid: r.uuid,
     links: {self: link(`${api(origin)}/repositories/${full}`), html: link(`${origin}/${full}`), avatar: link(avatar(origin, full))},
   }
-}
-
-export function commit(origin: string, world: World, r: WRepo, c: WCommit): Record<string, unknown> {
-  const full = `${r.container}/${r.slug}`
-  const base = `${api(origin)}/repositories/${full}/commit/${c.hash}`
-  const author: Record<string, unknown> = {type: 'author', raw: `${c.authorName} <${c.authorEmail}>`}
-  const linked = accountByKey(origin, world, c.author)
-  if (linked) author.user = linked
-  return {
-    type: 'commit',
-    hash: c.hash,
-    date: gitTime(c.date),
-    author,
-    message: c.message,
-    summary: {raw: c.message, markup: 'markdown', html: `<p>${escapeHtml(c.message)}</p>`},
-    parents: c.parents.map((h) => ({type: 'commit', hash: h, links: {self: link(`${api(origin)}/repositories/${full}/commit/${h}`), html: link(`${origin}/${full}/commits/${h}`)}})),
-    repository: repositoryRef(origin, r),
-    links: {
-      self: link(base),
-      html: link(`${origin}/${full}/commits/${c.hash}`),
-      diff: link(`${api(origin)}/repositories/${full}/diff/${c.hash}`),
-      patch: link(`${api(origin)}/repositories/${full}/patch/${c.hash}`),
-      comments: link(`${base}/comments`),
-      approve: link(`${base}/approve`),
-      statuses: link(`${base}/statuses`),
-    },
-  }
-}
-
-export function branch(origin: string, world: World, r: WRepo, b: WBranch, head: WCommit | undefined): Record<string, unknown> {
-  const full = `${r.container}/${r.slug}`
-  return {
-    type: 'branch',
-    name: b.name,
-    target: head ? commit(origin, world, r, head) : {type: 'commit', hash: b.head},
-    merge_strategies: ['merge_commit', 'squash', 'fast_forward'],
-    default_merge_strategy: 'merge_commit',
-    links: {
-      self: link(`${api(origin)}/repositories/${full}/refs/branches/${encodeURIComponent(b.name)}`),
-      commits: link(`${api(origin)}/repositories/${full}/commits/${encodeURIComponent(b.name)}`),
-      html: link(`${origin}/${full}/branch/${encodeURIComponent(b.name)}`),
-    },
-  }
-}
-
-function commitFile(origin: string, r: WRepo, path: string, hash: string): Record<string, unknown> {
-  const full = `${r.container}/${r.slug}`
-  return {type: 'commit_file', path, escaped_path: path, links: {self: link(`${api(origin)}/repositories/${full}/src/${hash}/${path}`)}}
-}
-
-export function diffstat(origin: string, r: WRepo, c: WCommit, f: WFile): Record<string, unknown> {
-  const parent = c.parents[0] ?? c.hash
-  const oldPath = f.status === 'added' ? null : f.oldPath ?? f.path
-  return {
-    type: 'diffstat',
-    status: f.status,
-    lines_added: f.linesAdded,
-    lines_removed: f.linesRemoved,
-    old: oldPath === null ? null : commitFile(origin, r, oldPath, parent),
-    new: f.status === 'removed' ? null : commitFile(origin, r, f.path, c.hash),
-  }
-}
-
-export function participant(origin: string, world: World, p: WParticipant): Record<string, unknown> {
-  return {
-    type: 'participant',
-    user: accountByKey(origin, world, p.user),
-    role: p.role,
-    approved: p.state === 'approved',
-    state: p.state,
-    participated_on: cloudTime(p.participatedOn),
-  }
-}
-
-/** Who closed a PR: the user of the last update that moved it out of OPEN. */
-export function closedBy(pr: WPullRequest): string | null {
-  if (pr.state === 'OPEN') return null
-  const update = [...pr.activity].reverse().find((a) => a.kind === 'update' && a.state === pr.state)
-  return update?.user ?? null
-}
-
-export function pullRequest(origin: string, world: World, r: WRepo, pr: WPullRequest, heads: Map<string, string>): Record<string, unknown> {
-  const full = `${r.container}/${r.slug}`
-  const base = `${api(origin)}/repositories/${full}/pullrequests/${pr.id}`
-  // An endpoint without a known commit omits `commit` (the schema has no null there).
-  const endpoint = (branchName: string, hash: string | null | undefined) => ({
-    branch: {name: branchName},
-    ...(hash ? {commit: {hash: short(hash)}} : {}),
-    repository: repositoryRef(origin, r),
-  })
-  const reviewers = pr.participants.filter((p) => p.role === 'REVIEWER').map((p) => accountByKey(origin, world, p.user)).filter(Boolean)
-  return {
-    type: 'pullrequest',
-    id: pr.id,
-    title: pr.title,
-    description: pr.description,
-    summary: {raw: pr.description, markup: 'markdown', html: `<p>${escapeHtml(pr.description)}</p>`},
-    rendered: {
-      title: {raw: pr.title, markup: 'markdown', html: `<p>${escapeHtml(pr.title)}</p>`},
-      description: {raw: pr.description, markup: 'markdown', html: `<p>${escapeHtml(pr.description)}</p>`},
-    },
-    state: pr.state,
-    author: accountByKey(origin, world, pr.author),
-    source: endpoint(pr.sourceBranch, pr.sourceCommit),
-    destination: endpoint(pr.targetBranch, heads.get(pr.targetBranch)),
-    merge_commit: pr.mergeCommit ? {hash: short(pr.mergeCommit)} : null,
-    comment_count: pr.commentCount,
-    task_count: 0,
-    close_source_branch: false,
-    closed_by: accountByKey(origin, world, closedBy(pr)),
-    reason: '',
-    created_on: cloudTime(pr.createdAt),
-    updated_on: cloudTime(pr.updatedAt),
-    reviewers,
-    participants: pr.participants.map((p) => participant(origin, world, p)),
-    draft: false,
-    queued: false,
-    links: {
-      self: link(base),
-      html: link(`${origin}/${full}/pull-requests/${pr.id}`),
-      commits: link(`${base}/commits`),
-      approve: link(`${base}/approve`),
-      diff: link(`${base}/diff`),
-      diffstat: link(`${base}/diffstat`),
-      comments: link(`${base}/comments`),
-      activity: link(`${base}/activity`),
-      merge: link(`${base}/merge`),
-      decline: link(`${base}/decline`),
-    },
-  }
-}
-
-/** The trimmed PR object Cloud nests in activity entries and webhook payloads. */
-export function pullRequestRef(origin: string, r: WRepo, pr: WPullRequest): Record<string, unknown> {
-  const full = `${r.container}/${r.slug}`
-  const base = `${api(origin)}/repositories/${full}/pullrequests/${pr.id}`
-  return {type: 'pullrequest', id: pr.id, title: pr.title, links: {self: link(base), html: link(`${origin}/${full}/pull-requests/${pr.id}`)}}
 }
 
 export function escapeHtml(s: string): string {

@@ -6,7 +6,9 @@
 import type {ServerState} from '../server/types.js'
 import type {MutationResult, WActivityKind, WPullRequest, WRepo, World} from '../world/types.js'
 import {activityEntry} from './activity.js'
-import {accountByKey, commit, pullRequest, repository} from './render.js'
+import {accountByKey, repository} from './render.js'
+import {commit} from './render-code.js'
+import {pullRequest} from './render-pr.js'
 import {cloudTime} from './time.js'
 
 type WorldEvent = MutationResult['events'][number]

@@ -1,7 +1,7 @@
 /**
  * A pull request's activity stream as DC reports it: newest first, with OPENED at creation, RESCOPED
- * for pushes to the source branch and MERGED/DECLINED at close. DC has no separate "changes requested" action: setting NEEDS_WORK is a
- * REVIEWED activity, and withdrawing it (back to UNAPPROVED) an UNAPPROVED one.
+ * for pushes to the source branch and MERGED/DECLINED at close. DC has no "changes requested" action:
+ * setting NEEDS_WORK is a REVIEWED activity, and withdrawing it (back to UNAPPROVED) an UNAPPROVED one.
  */
 import type {WActivity, WPullRequest, WRepo, World} from '../world/types.js'
 import {dcState, ms, renderUserKey} from './render.js'

@@ -1,12 +1,14 @@
 /**
  * Data Center's OAuth 2.0 provider (incoming application link): authorization code with PKCE at
  * `/rest/oauth2/latest/authorize`, tokens at `/rest/oauth2/latest/token` with rotating refresh tokens.
- * The consent page auto-submits so a headless browser completes the flow; the signed-in browser user is
- * the world's first user unless `emulator_user=<slug>` names another. Consumers, codes and tokens live in
- * the server's credential registry.
+ * The consent page auto-submits so a headless browser completes the flow; as on the Cloud flavour, the
+ * signed-in person is the consumer's user (else the world's first user) and a consumer created with
+ * `deny` is refused. Consumers, codes and tokens live in the server's credential registry.
  */
+import {callbackMatches} from '../cloud/routes/oauth.js'
 import type {Credential, OAuthError, TokenResponse} from '../server/credentials.js'
 import type {EmuRequest, EmuResponse, Route, RouteContext} from '../server/types.js'
+import type {WUser} from '../world/types.js'
 
 export const DC_OAUTH_SCOPES = ['PUBLIC_REPOS', 'ACCOUNT_WRITE', 'REPO_READ', 'REPO_WRITE', 'REPO_ADMIN', 'PROJECT_ADMIN', 'ADMIN_WRITE', 'SYSTEM_ADMIN']
 
@@ -42,7 +44,8 @@ function parseAuthorize(params: URLSearchParams, ctx: RouteContext): AuthorizeRe
   const consumer = ctx.state.credentials.consumer(params.get('client_id') ?? '')
   if (!consumer || consumer.kind !== 'oauth-consumer' || ctx.state.credentials.validity(consumer) !== 'ok') return errorPage(400, 'Invalid client_id: no such application link.')
   const redirectUri = params.get('redirect_uri') ?? consumer.callbackUrl
-  if (!redirectUri || (consumer.callbackUrl && !redirectUri.startsWith(consumer.callbackUrl))) return errorPage(400, 'The redirect_uri does not match the application link.')
+  // Same rule as Cloud: the registered URL is a prefix, and a loopback registered without a port matches any port.
+  if (!redirectUri || (consumer.callbackUrl && !callbackMatches(consumer.callbackUrl, redirectUri))) return errorPage(400, 'The redirect_uri does not match the application link.')
   const state = params.get('state')
   const fail = (error: string, description: string): EmuResponse => redirect(redirectUri, {error, error_description: description, state})
   if (params.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.')
@@ -59,7 +62,7 @@ function parseAuthorize(params: URLSearchParams, ctx: RouteContext): AuthorizeRe
 }
 
 function consentPage(params: URLSearchParams, ctx: RouteContext, parsed: AuthorizeRequest): EmuResponse {
-  const user = browserUser(params, ctx)
+  const user = browserUser(parsed.consumer, ctx)
   const fields = [...params.entries()].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('')
   const body = `<!doctype html><html><head><title>Authorize ${escapeHtml(parsed.consumer.name)}</title></head><body>
 <form id="consent" method="post" action="${CONSENT}">${fields}
@@ -72,19 +75,17 @@ function consentPage(params: URLSearchParams, ctx: RouteContext, parsed: Authori
   return {status: 200, headers: {'Content-Type': 'text/html; charset=utf-8'}, body}
 }
 
-function browserUser(params: URLSearchParams, ctx: RouteContext) {
-  const slug = params.get('emulator_user')
-  const users = ctx.world.users()
-  return slug ? users.find((u) => u.slug === slug.toLowerCase()) : users[0]
+function browserUser(consumer: Credential, ctx: RouteContext): WUser | undefined {
+  return consumer.user ? ctx.world.userByKey(consumer.user) : ctx.world.users()[0]
 }
 
 function consent(req: EmuRequest, ctx: RouteContext): EmuResponse {
   const params = new URLSearchParams(req.rawBody.toString('utf8'))
   const parsed = parseAuthorize(params, ctx)
   if ('status' in parsed) return parsed
-  if (params.get('decision') !== 'allow') return redirect(parsed.redirectUri, {error: 'access_denied', error_description: 'The user denied access.', state: parsed.state})
-  const user = browserUser(params, ctx)
-  if (!user) return errorPage(400, 'No such user.')
+  if (params.get('decision') !== 'allow' || parsed.consumer.deny) return redirect(parsed.redirectUri, {error: 'access_denied', error_description: 'The user denied access.', state: parsed.state})
+  const user = browserUser(parsed.consumer, ctx)
+  if (!user) return errorPage(400, 'Nobody is signed in.')
   const code = ctx.state.credentials.issueCode({
     consumer: parsed.consumer, user: user.uuid, scopes: parsed.scopes,
     redirectUri: params.get('redirect_uri'), challenge: parsed.challenge, challengeMethod: parsed.challengeMethod,

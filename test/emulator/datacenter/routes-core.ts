@@ -3,7 +3,7 @@
  * access token lists only its own project or repository, as DC does.
  */
 import type {Route} from '../server/types.js'
-import type {WRepo} from '../world/types.js'
+import type {WContainer, WRepo} from '../world/types.js'
 import {NO_SUCH_USER, badRequest, notFound} from './errors.js'
 import {isResponse, projectParam, reaches, reachesRepo, repoParam} from './lookup.js'
 import {pagedResponse} from './paging.js'
@@ -20,11 +20,11 @@ export const coreRoutes: Route[] = [
   }),
 
   ...api('GET', '/users/:userSlug', {
-    handler: (_req, ctx) => {
+    handler: (req, ctx) => {
       const slug = (ctx.params.userSlug ?? '').toLowerCase()
       const user = ctx.world.users().find((u) => u.slug === slug)
       if (!user) return notFound(`User ${slug} does not exist.`, NO_SUCH_USER)
-      return ok(renderUser(user, _req.origin))
+      return ok(renderUser(user, req.origin))
     },
   }),
 
@@ -32,7 +32,8 @@ export const coreRoutes: Route[] = [
     handler: (req, ctx) => {
       const name = req.query.get('name')?.toLowerCase()
       const permission = req.query.get('permission')
-      if (permission && !hasPermission(ctx.principal.scopes, permission)) return ok({size: 0, limit: 25, isLastPage: true, values: [], start: 0})
+      // A permission the principal lacks matches no project.
+      if (permission && !hasPermission(ctx.principal.scopes, permission)) return pagedResponse(req.query, [], (c: WContainer) => c)
       const all = ctx.world.containers()
         .filter((c) => reaches(ctx.principal, c.key))
         .filter((c) => !name || c.name.toLowerCase().includes(name))

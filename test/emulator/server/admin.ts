@@ -125,7 +125,6 @@ export class AdminApi {
   setRateLimit(config: RateLimitConfig | null | undefined): void {
     this.core.state.rateLimit = config
     this.core.state.windows.reset()
-    this.core.state.scratch.delete('ratelimit')
   }
 
   setLatency(ms: number): void {

@@ -4,6 +4,8 @@
  * two more attempts carrying the same X-Request-UUID. Every attempt is recorded for inspection.
  */
 import {createHmac, randomUUID} from 'node:crypto'
+import {request as httpRequest} from 'node:http'
+import {request as httpsRequest} from 'node:https'
 
 import type {Hook} from './hooks.js'
 
@@ -43,6 +45,8 @@ export function signature(secret: string, body: string | Buffer): string {
 export class WebhookDispatcher {
   readonly deliveries: Delivery[] = []
   private readonly pending = new Set<Promise<void>>()
+  private readonly inFlight = new Set<AbortController>()
+  private closed = false
   private seq = 0
 
   constructor(private readonly options: DeliveryOptions = {}, private readonly onAttempt: () => void = () => {}) {}
@@ -67,6 +71,12 @@ export class WebhookDispatcher {
     return delivery
   }
 
+  /** Stop: abort attempts in flight and skip further retries (the emulator is closing). */
+  close(): void {
+    this.closed = true
+    for (const controller of this.inFlight) controller.abort()
+  }
+
   /** Resolves when every delivery started so far has settled (including retries). */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending])
@@ -74,23 +84,20 @@ export class WebhookDispatcher {
 
   private async run(delivery: Delivery): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 3
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt += 1) {
       if (attempt > 1) await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 200))
+      if (this.closed) break
       const started = Date.now()
       let status: number | null = null
       let error: string | null = null
+      const controller = new AbortController()
+      this.inFlight.add(controller)
       try {
-        const res = await fetch(delivery.url, {
-          method: 'POST',
-          headers: {...delivery.headers, 'X-Attempt-Number': String(attempt)},
-          body: delivery.body,
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-          redirect: 'manual',
-        })
-        status = res.status
-        await res.arrayBuffer().catch(() => undefined)
+        status = await post(delivery.url, {...delivery.headers, 'X-Attempt-Number': String(attempt)}, delivery.body, this.options.timeoutMs ?? 10_000, controller.signal)
       } catch (err) {
         error = err instanceof Error ? err.message : String(err)
+      } finally {
+        this.inFlight.delete(controller)
       }
       this.onAttempt()
       delivery.attempts.push({attempt, at: new Date(started).toISOString(), status, error, durationMs: Date.now() - started})
@@ -102,4 +109,31 @@ export class WebhookDispatcher {
     }
     delivery.outcome = 'failed'
   }
+}
+
+/**
+ * One POST with node:http(s) rather than fetch, so a test's global undici dispatcher (MockAgent,
+ * proxy) never intercepts the emulator's own outgoing deliveries. Self-signed receivers are accepted.
+ */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url)
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+    const payload = Buffer.from(body)
+    const req = send(target, {
+      method: 'POST',
+      headers: {...headers, 'Content-Length': String(payload.length)},
+      rejectUnauthorized: false,
+      signal,
+    }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+      res.on('error', reject)
+    })
+    // The whole attempt (connect, send, answer) must finish within the timeout, as on Cloud.
+    const timer = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+    req.on('close', () => clearTimeout(timer))
+    req.on('error', reject)
+    req.end(payload)
+  })
 }

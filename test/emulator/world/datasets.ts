@@ -22,6 +22,8 @@ export interface RepoPlan {
   filesPerCommit: number | null
   /** A PR with a discussion longer than one activity page. */
   longDiscussion: boolean
+  /** The named datasets' deliberately empty repository (named "sandbox"). */
+  sandbox?: boolean
 }
 
 export interface ContainerPlan {
@@ -40,7 +42,7 @@ function repo(prs: number, commits: number, longDiscussion = false, filesPerComm
   return {prs, commits, filesPerCommit, longDiscussion}
 }
 
-const EMPTY = repo(0, 0)
+const EMPTY: RepoPlan = {...repo(0, 0), sandbox: true}
 
 function tiny(): DatasetPlan {
   return {name: 'tiny', users: 8, containers: [{projects: 1, repos: [repo(60, 120, true), repo(6, 30), EMPTY]}]}

@@ -135,8 +135,12 @@ export function netChanges(series: ReadonlyArray<readonly WFile[]>): WFile[] {
         const old = f.oldPath ? net.get(f.oldPath) : undefined
         if (f.oldPath) net.delete(f.oldPath)
         if (old?.status === 'added') net.set(f.path, {...old, path: f.path})
-        else if (old?.status === 'renamed') net.set(f.path, {...f, oldPath: old.oldPath})
-        else net.set(f.path, {...f})
+        else if (old?.status === 'renamed' || old?.status === 'modified') {
+          net.set(f.path, {...f, oldPath: old.oldPath ?? f.oldPath, linesAdded: old.linesAdded + f.linesAdded, linesRemoved: old.linesRemoved + f.linesRemoved})
+        } else net.set(f.path, {...f})
+        const folded = net.get(f.path) as WFile
+        // Renamed away and back again: to the base it is only an edit.
+        if (folded.status === 'renamed' && folded.oldPath === f.path) net.set(f.path, {...folded, status: 'modified', oldPath: null})
       }
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Bitbucket Cloud 2.0 implementation of Provider. Client baseUrl is the API base (".../2.0").
  */
-import {AuthError, UsageError} from '../../errors.js'
+import {AuthError} from '../../errors.js'
 import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
@@ -26,6 +26,7 @@ import type {
   CloudRepository, CloudWebhook, CloudWorkspaceAccess,
 } from './raw.js'
 import {decodeMultiCursor, encodeMultiCursor} from './multi-cursor.js'
+import {hookBody, hooksPath} from './webhooks.js'
 
 /** Page sizes: 100 is the global maximum; PRs and activity reject more than 50; diffstat allows 5000. */
 export const CLOUD_PAGELEN = {default: 100, pullRequests: 50, activity: 50, diffstat: 5000} as const
@@ -44,7 +45,7 @@ export class CloudProvider implements Provider {
     const {credentialId, signal} = options
     const res = await this.client.request<CloudAccount>('/user', {credentialId, signal, okStatuses: [401, 403]})
     const scopes = parseScopes(res.headers['x-oauth-scopes'])
-    const token = /access[_-]?token|repository|workspace|project/i.test(res.headers['x-credential-type'] ?? '')
+    const token = /access/i.test(res.headers['x-credential-type'] ?? '')
     if (res.status === 200) {
       const user = mapCloudUser(res.body)
       if (!user) throw new AuthError('Bitbucket answered /user without a user id.', {code: 'bad_identity'})
@@ -218,26 +219,6 @@ export class CloudProvider implements Provider {
   async deleteWebhook(scope: WebhookScope, target: string, id: string): Promise<void> {
     await this.client.request(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'DELETE'})
   }
-}
-
-function hooksPath(scope: WebhookScope, target: string): string {
-  if (scope === 'workspace') return `/workspaces/${seg(target)}/hooks`
-  if (scope === 'repo') {
-    const {container, slug} = splitRepoKey(target)
-    return `/repositories/${seg(container)}/${seg(slug)}/hooks`
-  }
-  throw new UsageError('Bitbucket Cloud has no project-level webhooks.', {
-    code: 'unsupported_scope', remedy: 'Use --scope repo or --scope workspace.',
-  })
-}
-
-/** `secret` is write-only: omitted keeps the stored one, null removes it (Cloud webhook_subscription). */
-function hookBody(input: WebhookInput): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    url: input.url, description: input.description, events: [...input.events], active: input.active,
-  }
-  if (input.secret !== undefined) body.secret = input.secret
-  return body
 }
 
 function parseScopes(header: string | undefined): string[] | null {

@@ -175,5 +175,6 @@ export function mapDcWebhook(raw: DcWebhook, scope: WebhookScope, target: string
     events: [...(raw.events ?? [])].sort(),
     active: raw.active ?? true,
     hasSecret: typeof secret === 'string' ? secret.length > 0 : Boolean(secret),
+    ...(secret === undefined ? {secretUnknown: true} : {}),
   }
 }

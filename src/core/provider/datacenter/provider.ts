@@ -2,7 +2,7 @@
  * Bitbucket Data Center implementation of Provider. Client baseUrl is the server base; every call
  * goes to `/rest/api/latest/...`.
  */
-import {AuthError, UsageError} from '../../errors.js'
+import {AuthError} from '../../errors.js'
 import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
@@ -20,9 +20,10 @@ import {dcPages} from './paginate.js'
 import type {
   DcActivity, DcBranch, DcChange, DcCommit, DcPaged, DcProject, DcPullRequest, DcRepository, DcUser, DcWebhook,
 } from './raw.js'
+import {API, repoPath} from './paths.js'
 import {CommitFrontier, decodeWalkCursor, encodeWalkCursor, planCommitWalks} from './walks.js'
+import {hookBody, hooksPath, withSentSecret} from './webhooks.js'
 
-const API = '/rest/api/latest'
 /** Parallel `/default-branch` requests per page of repositories. */
 const DEFAULT_BRANCH_CONCURRENCY = 8
 
@@ -222,42 +223,15 @@ export class DataCenterProvider implements Provider {
 
   async createWebhook(scope: WebhookScope, target: string, input: WebhookInput): Promise<Webhook> {
     const res = await this.client.request<DcWebhook>(hooksPath(scope, target), {method: 'POST', body: hookBody(input)})
-    return mapDcWebhook(res.body, scope, target)
+    return withSentSecret(mapDcWebhook(res.body, scope, target), input)
   }
 
   async updateWebhook(scope: WebhookScope, target: string, id: string, input: WebhookInput): Promise<Webhook> {
     const res = await this.client.request<DcWebhook>(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'PUT', body: hookBody(input)})
-    return mapDcWebhook(res.body, scope, target)
+    return withSentSecret(mapDcWebhook(res.body, scope, target), input)
   }
 
   async deleteWebhook(scope: WebhookScope, target: string, id: string): Promise<void> {
     await this.client.request(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'DELETE'})
   }
-}
-
-function repoPath(project: string, slug: string): string {
-  return `${API}/projects/${seg(project)}/repos/${seg(slug)}`
-}
-
-function hooksPath(scope: WebhookScope, target: string): string {
-  if (scope === 'project') return `${API}/projects/${seg(target)}/webhooks`
-  if (scope === 'repo') {
-    const {container, slug} = splitRepoKey(target)
-    return `${repoPath(container, slug)}/webhooks`
-  }
-  throw new UsageError('Bitbucket Data Center has no workspace-level webhooks.', {
-    code: 'unsupported_scope', remedy: 'Use --scope repo or --scope project.',
-  })
-}
-
-/**
- * The secret lives in `configuration.secret`. Leaving `configuration` out of an update keeps what the
- * server stores; an empty configuration removes the secret.
- */
-function hookBody(input: WebhookInput): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    name: input.description, url: input.url, events: [...input.events], active: input.active,
-  }
-  if (input.secret !== undefined) body.configuration = input.secret ? {secret: input.secret} : {}
-  return body
 }

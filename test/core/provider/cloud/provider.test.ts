@@ -125,9 +125,17 @@ describe('Cloud provider: commits, files, counts, hooks, identity', () => {
     const user = new FakeClient(() => ({body: {uuid: '{u}', display_name: 'U', account_id: '1:2', nickname: 'u'}, headers: {'x-oauth-scopes': 'repository, pullrequest'}}))
     expect(await createProvider({kind: 'cloud', connection: 'c', client: user}).identity()).toEqual(
       {id: '{u}', displayName: 'U', accountId: '1:2', nickname: 'u', scopes: ['repository', 'pullrequest'], kind: 'user'})
-    const token = new FakeClient((url) => url === '/user' ? {status: 403, body: {}} : {body: {values: []}})
-    const id = await createProvider({kind: 'cloud', connection: 'c', client: token}).identity({credentialId: 'c/2'})
+    // A bot user (no account_id) is an access token.
+    const bot = new FakeClient(() => ({body: {uuid: '{b}', display_name: 'CI token'}, headers: {'x-credential-type': 'access_token'}}))
+    expect(await createProvider({kind: 'cloud', connection: 'c', client: bot}).identity()).toMatchObject({id: '{b}', kind: 'token'})
+    // Refused /user: the token's target proves it, else the missing scope is reported.
+    const denied = {status: 403, body: {error: {message: 'Your credentials lack one or more required privilege scopes.', detail: {required: ['account'], granted: ['repository']}}}}
+    const token = new FakeClient((url) => url === '/user' ? denied : {body: {uuid: '{r}'}})
+    const id = await createProvider({kind: 'cloud', connection: 'c', client: token}).identity({credentialId: 'c/2', target: 'ws/repo'})
     expect(id).toMatchObject({id: 'c/2', kind: 'token'})
+    expect(token.calls[1]!.pathOrUrl).toBe('/repositories/ws/repo')
+    const err = await createProvider({kind: 'cloud', connection: 'c', client: token}).identity().catch((e: unknown) => e)
+    expect(err).toMatchObject({code: 'missing_scope', details: {required: ['account'], granted: ['repository']}})
     const bad = new FakeClient(() => ({status: 401, body: {error: {message: 'nope'}}}))
     await expect(createProvider({kind: 'cloud', connection: 'c', client: bad}).identity()).rejects.toThrow(/nope/)
   })

@@ -10,7 +10,7 @@ import type {WCommit, WFile, WRepoDetail} from '../../world/types.js'
 import {badRequest, notFound} from '../errors.js'
 import {isResponse, repoParam, route} from '../lookup.js'
 import {iteratorPage, pageOf} from '../paging.js'
-import {commit, diffstat} from '../render.js'
+import {commit, diffstat} from '../render-code.js'
 import type {CloudRoute} from '../scopes.js'
 
 interface Graph {

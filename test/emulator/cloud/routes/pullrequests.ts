@@ -3,24 +3,18 @@
  * `pagelen` at 50 (more is a 400, as on Cloud), leaves `participants`/`reviewers` out of list items
  * unless `fields=+values.participants` adds them, and understands `q=updated_on > "…"` and `sort`.
  */
-import type {EmuRequest, EmuResponse} from '../../server/types.js'
 import {CLOUD_PR_PAGELEN_MAX} from '../../world/limits.js'
 import type {WPullRequest} from '../../world/types.js'
 import {activityEntry, visibleActivity} from '../activity.js'
 import {badRequest, notFound} from '../errors.js'
-import {applyFields, parseFields, wants} from '../fields.js'
+import {parseFields, wants} from '../fields.js'
 import {isResponse, repoParam, route} from '../lookup.js'
 import {iteratorPage, pageOf} from '../paging.js'
-import {pullRequest} from '../render.js'
+import {pullRequest} from '../render-pr.js'
 import type {CloudRoute} from '../scopes.js'
 import {filterSort} from './user.js'
 
 const STATES = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']
-
-function withFields(req: EmuRequest, response: EmuResponse): EmuResponse {
-  const spec = parseFields(req.query.get('fields'))
-  return response.status === 200 ? {...response, body: applyFields(response.body, spec)} : response
-}
 
 export const pullRequestRoutes: CloudRoute[] = [
   route('GET', '/repositories/:workspace/:repo_slug/pullrequests', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
@@ -45,12 +39,12 @@ export const pullRequestRoutes: CloudRoute[] = [
     const selected = detail.pullRequests.filter((pr) => states.has(pr.state)).sort((a, b) => b.id - a.id)
     const filtered = filterSort(req, selected, view)
     if (isResponse(filtered)) return filtered
-    return withFields(req, pageOf(req, filtered, (pr) => {
+    return pageOf(req, filtered, (pr) => {
       const item = {...view(pr)}
       if (!keepParticipants) delete item.participants
       if (!keepReviewers) delete item.reviewers
       return item
-    }, {maxPagelen: CLOUD_PR_PAGELEN_MAX}))
+    }, {maxPagelen: CLOUD_PR_PAGELEN_MAX})
   }),
 
   route('GET', '/repositories/:workspace/:repo_slug/pullrequests/:pull_request_id', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
@@ -60,7 +54,7 @@ export const pullRequestRoutes: CloudRoute[] = [
     const pr = detail.pullRequests.find((p) => String(p.id) === ctx.params.pull_request_id)
     if (!pr) return notFound(`Pull request ${ctx.params.pull_request_id ?? ''} not found`)
     const heads = new Map(detail.branches.map((b) => [b.name, b.head]))
-    return withFields(req, {status: 200, body: pullRequest(req.origin, ctx.world, repo, pr, heads)})
+    return {status: 200, body: pullRequest(req.origin, ctx.world, repo, pr, heads)}
   }),
 
   route('GET', '/repositories/:workspace/:repo_slug/pullrequests/:pull_request_id/activity', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
@@ -70,7 +64,7 @@ export const pullRequestRoutes: CloudRoute[] = [
     if (!pr) return notFound(`Pull request ${ctx.params.pull_request_id ?? ''} not found`)
     const entries = visibleActivity(pr)
     // Activity pages by an opaque `ctx` cursor (no size/page), like Cloud.
-    return withFields(req, iteratorPage(req, entries, (a) => activityEntry(req.origin, ctx.world, repo, pr, a), {
+    return iteratorPage(req, entries, (a) => activityEntry(req.origin, ctx.world, repo, pr, a), {
       maxPagelen: CLOUD_PR_PAGELEN_MAX,
       param: 'ctx',
       cursorOf: (a) => Buffer.from(`a${a.id}`).toString('base64url'),
@@ -78,6 +72,6 @@ export const pullRequestRoutes: CloudRoute[] = [
         const id = Number(Buffer.from(cursor, 'base64url').toString('utf8').slice(1))
         return entries.findIndex((a) => a.id === id)
       },
-    }))
+    })
   }),
 ]

@@ -5,7 +5,7 @@ import {BbqlError, matches, parseBbql, sortBy} from '../bbql.js'
 import {badRequest, cloudError} from '../errors.js'
 import {canSeeWorkspace, isResponse, route, workspaceParam} from '../lookup.js'
 import {pageOf} from '../paging.js'
-import {avatar, fullUser, project, workspace} from '../render.js'
+import {account, avatar, fullUser, project, repositoryRef, workspace} from '../render.js'
 import type {CloudRoute} from '../scopes.js'
 
 function caller(ctx: RouteContext): WUser | undefined {
@@ -56,6 +56,32 @@ export const userRoutes: CloudRoute[] = [
       workspace: {type: 'workspace_base', uuid: w.uuid, slug: w.key, name: w.name, links: {avatar: {href: avatar(req.origin, w.key)}, self: {href: `${req.origin}/2.0/workspaces/${w.key}`}}},
     }))
     if (adminFilter !== null) items = items.filter((i) => i.administrator === (adminFilter === 'true'))
+    const filtered = filterSort(req, items)
+    return isResponse(filtered) ? filtered : pageOf(req, filtered, (i) => i)
+  }),
+
+  route('GET', '/user/workspaces/:workspace/permission', ['account'], ['read:workspace:bitbucket'], (req, ctx) => {
+    const user = caller(ctx)
+    if (!user) return cloudError(403, 'This endpoint is not available to access tokens; use the workspace the token belongs to.')
+    const w = workspaceParam(ctx)
+    if (isResponse(w)) return w
+    return {status: 200, body: {
+      type: 'workspace_membership',
+      permission: administers(ctx, user) ? 'owner' : 'member',
+      user: account(req.origin, user),
+      workspace: workspace(req.origin, w),
+      links: {self: {href: `${req.origin}/2.0/workspaces/${w.key}/members/${encodeURIComponent(user.uuid)}`}},
+    }}
+  }),
+
+  route('GET', '/user/workspaces/:workspace/permissions/repositories', ['account', 'repository'], ['read:repository:bitbucket'], (req, ctx) => {
+    const user = caller(ctx)
+    if (!user) return cloudError(403, 'This endpoint is not available to access tokens; use the workspace the token belongs to.')
+    const w = workspaceParam(ctx)
+    if (isResponse(w)) return w
+    // Without a membership model the workspace's administrator is admin everywhere; others may write.
+    const permission = administers(ctx, user) ? 'admin' : 'write'
+    const items = ctx.world.repos(w.key).map((r) => ({type: 'repository_permission', permission, user: account(req.origin, user), repository: repositoryRef(req.origin, r)}))
     const filtered = filterSort(req, items)
     return isResponse(filtered) ? filtered : pageOf(req, filtered, (i) => i)
   }),

@@ -1,0 +1,34 @@
+/**
+ * The emulator in its own process for benchmarks, so its memory and CPU are not counted against the
+ * CLI. Prints one JSON line {url, apiBase, email, token, minimum} on stdout, then serves until SIGTERM.
+ * Usage: node --import tsx bench/emulator-proc.ts '<json options>'
+ */
+import {startEmulator} from '../test/emulator/index.js'
+import type {CustomSize} from '../test/emulator/world/index.js'
+
+interface ProcOptions {
+  flavor?: 'cloud' | 'datacenter'
+  dataset: string | CustomSize
+  latencyMs?: number
+  seed?: number
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as ProcOptions
+const emulator = await startEmulator({
+  flavor: options.flavor ?? 'cloud',
+  dataset: options.dataset as string,
+  seed: options.seed ?? 1,
+  latencyMs: options.latencyMs ?? 0,
+  rateLimit: null,
+})
+const login = await emulator.admin.demoCredential()
+const minimum = {
+  listing: emulator.admin.minimum({reviews: false, commitFiles: false}),
+  withReviews: emulator.admin.minimum({reviews: true, commitFiles: false}),
+  full: emulator.admin.minimum({reviews: true, commitFiles: true}),
+}
+const workspaces = emulator.world.containers().map((c) => c.key)
+process.stdout.write(JSON.stringify({url: emulator.url, apiBase: emulator.apiBase, email: login.email, token: login.token, minimum, workspaces}) + '\n')
+const stop = () => void emulator.close().then(() => process.exit(0))
+process.once('SIGTERM', stop)
+process.once('SIGINT', stop)

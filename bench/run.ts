@@ -1,0 +1,229 @@
+/**
+ * `npm run bench`: measures bb-integrate against the emulator and writes docs/BENCHMARKS.md.
+ * Every figure is a ratio against a baseline run side by side in the same invocation.
+ *   --quick     smaller datasets (minutes → seconds), for trying the harness
+ *   --only a,b  run only some sections: coldstart, listing, sidebyside, rss, store, nochange
+ */
+import {spawn, type ChildProcess} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {createInterface} from 'node:readline'
+import {fileURLToPath} from 'node:url'
+
+import {runBaseline} from './baseline-bitbucket.js'
+import {measureColdStart} from './cold-start.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const onlyArg = args[args.indexOf('--only') + 1]
+const only = args.includes('--only') && onlyArg ? new Set(onlyArg.split(',')) : null
+const want = (s: string) => !only || only.has(s)
+
+interface EmuInfo {
+  url: string
+  apiBase: string
+  email: string
+  token: string
+  minimum: {listing: number; withReviews: number; full: number}
+  workspaces: string[]
+}
+
+async function startEmu(options: object): Promise<{info: EmuInfo; proc: ChildProcess}> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/emulator-proc.ts'), JSON.stringify(options)], {
+    cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const rl = createInterface({input: proc.stdout!})
+  const line = await new Promise<string>((resolve, reject) => {
+    rl.once('line', resolve)
+    proc.once('exit', (code) => reject(new Error(`emulator exited ${code}`)))
+  })
+  return {info: JSON.parse(line) as EmuInfo, proc}
+}
+
+async function stopEmu(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return
+  await new Promise<void>((resolve) => { proc.once('exit', () => resolve()); proc.kill('SIGTERM') })
+}
+
+interface Summary {
+  type: 'summary'
+  counts: Record<string, number>
+  requests: number
+  retries: number
+  rateLimitWaits: number
+  durationMs: number
+  complete: boolean
+}
+
+interface SyncRun {summary: Summary; wallMs: number; peakRssMb: number}
+
+async function runSync(info: EmuInfo, dir: string, extra: string[]): Promise<SyncRun> {
+  const rssFile = join(dir, `rss-${Date.now()}.txt`)
+  const env = {
+    ...process.env,
+    BB_INTEGRATE_CONFIG_DIR: dir,
+    BB_INTEGRATE_PROVIDER: 'cloud',
+    BB_INTEGRATE_URL: info.apiBase,
+    BB_INTEGRATE_TOKEN: info.token,
+    BB_INTEGRATE_EMAIL: info.email,
+    BB_BENCH_RSS_FILE: rssFile,
+    NODE_OPTIONS: `--import ${join(root, 'bench/rss-probe.mjs')}`,
+  }
+  const t0 = Date.now()
+  const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'sync', '--json', '--store', join(dir, 'store.db'), ...extra], {
+    cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let last = ''
+  let stderr = ''
+  createInterface({input: child.stdout!}).on('line', (l) => { if (l.includes('"summary"')) last = l })
+  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
+  const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)))
+  const wallMs = Date.now() - t0
+  if (!last) throw new Error(`sync exited ${code} without a summary:\n${stderr}`)
+  const summary = JSON.parse(last) as Summary
+  const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024
+  return {summary, wallMs, peakRssMb}
+}
+
+const fmt = (n: number, d = 2) => n.toLocaleString('en-US', {maximumFractionDigits: d, minimumFractionDigits: d})
+const int = (n: number) => Math.round(n).toLocaleString('en-US')
+const sections: string[] = []
+const log = (s: string) => process.stderr.write(s + '\n')
+
+async function main() {
+  const started = new Date().toISOString()
+  const scratch = mkdtempSync(join(tmpdir(), 'bb-bench-'))
+  try {
+    if (want('coldstart')) {
+      log('cold start…')
+      const c = measureColdStart(10)
+      sections.push(`## Cold start
+
+\`node bin/run.js --version\`, median of ${c.runs} fresh processes, next to \`node -e 0\` run in the same loop.
+
+| command | median | vs bare node |
+|---|---|---|
+| \`node -e 0\` (baseline) | ${fmt(c.nodeBaselineMedianMs, 0)} ms | 1.00× |
+| \`bb-integrate --version\` | ${fmt(c.versionMedianMs, 0)} ms | ${fmt(c.versionMedianMs / c.nodeBaselineMedianMs)}× |
+| \`bb-integrate --help\` | ${fmt(c.helpMedianMs, 0)} ms | ${fmt(c.helpMedianMs / c.nodeBaselineMedianMs)}× |
+
+Target: \`--version\` ≤ 150 ms. Ink, React, undici and SQLite are not loaded for \`--help\`/\`--version\` (command modules import them inside \`run()\`).`)
+    }
+
+    if (want('listing') || want('rss')) {
+      const sizes = quick ? [5, 10] : [25, 50, 100]
+      const rows: string[] = []
+      let ratioRow = ''
+      for (const repos of sizes) {
+        const dataset = {containers: 4, reposPerContainer: Math.max(1, Math.round(repos / 4)), prsPerRepo: quick ? 200 : 1000, commitsPerRepo: quick ? 400 : 2000, filesPerCommit: 2}
+        log(`listing ${repos} repos × ${dataset.prsPerRepo} PRs × ${dataset.commitsPerRepo} commits…`)
+        const {info, proc} = await startEmu({dataset})
+        const dir = mkdtempSync(join(scratch, 'listing-'))
+        try {
+          const r = await runSync(info, dir, ['--no-reviews', '--no-commit-files', '--concurrency', '8'])
+          const ratio = r.summary.requests / info.minimum.listing
+          rows.push(`| ${repos} | ${int(r.summary.counts.pullRequest ?? 0)} | ${int(r.summary.counts.commit ?? 0)} | ${int(r.summary.requests)} | ${int(info.minimum.listing)} | ${fmt(ratio)} | ${fmt(r.peakRssMb, 0)} MB | ${fmt(r.wallMs / 1000, 1)} s |`)
+          ratioRow = `${fmt(ratio)}`
+        } finally {
+          await stopEmu(proc)
+          rmSync(dir, {recursive: true, force: true})
+        }
+      }
+      sections.push(`## Full listing: requests vs API minimum, and peak memory
+
+\`sync --no-reviews --no-commit-files --concurrency 8\` into a fresh SQLite store, emulator in its own process (no
+latency, no rate limit). The API minimum is the emulator's count of pages a complete listing needs at the largest
+page each endpoint allows (\`/_admin/minimum\`). Peak RSS is the CLI process's \`maxRSS\`.
+
+| repos | PRs | commits | requests | API minimum | ratio | peak RSS | wall |
+|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Targets: ratio ≤ 1.05 (last run: ${ratioRow}); peak RSS ≤ 200 MB and flat as N grows.`)
+    }
+
+    if (want('sidebyside') || want('nochange')) {
+      const dataset = quick
+        ? {containers: 1, reposPerContainer: 4, prsPerRepo: 30, commitsPerRepo: 40, filesPerCommit: 2}
+        : {containers: 2, reposPerContainer: 5, prsPerRepo: 100, commitsPerRepo: 200, filesPerCommit: 3}
+      const latencyMs = 100
+      const concurrency = 8
+      log('side by side with 100 ms latency…')
+      const ours = await startEmu({dataset, latencyMs})
+      const dir = mkdtempSync(join(scratch, 'side-'))
+      let oursRun: SyncRun
+      let again: SyncRun
+      try {
+        oursRun = await runSync(ours.info, dir, ['--concurrency', String(concurrency)])
+        again = await runSync(ours.info, dir, ['--concurrency', String(concurrency)])
+      } finally {
+        await stopEmu(ours.proc)
+      }
+      const base = await startEmu({dataset, latencyMs})
+      let baseRun
+      try {
+        baseRun = await runBaseline({
+          baseUrl: base.info.apiBase, email: base.info.email, token: base.info.token, workspaces: base.info.workspaces,
+          concurrency, outFile: join(dir, 'baseline.json'), reviews: true, commitFiles: true,
+        })
+      } finally {
+        await stopEmu(base.proc)
+      }
+      const minimum = ours.info.minimum.full
+      const latencyBoundMs = Math.ceil(minimum / concurrency) * latencyMs
+      const repos = dataset.containers * dataset.reposPerContainer
+      sections.push(`## Side by side: bb-integrate vs a \`bitbucket\` npm client script (100 ms latency)
+
+Dataset: ${repos} repos × ${dataset.prsPerRepo} PRs × ${dataset.commitsPerRepo} commits (${dataset.filesPerCommit} files each), emulator with
+${latencyMs} ms injected latency per request and no rate limit; both sides run ${concurrency} repositories at a time.
+The baseline (\`bench/baseline-bitbucket.ts\`) uses the \`bitbucket\` client the way a user's script does: default
+page sizes, one PR listing per state, activity per PR, a diffstat per commit.
+Latency bound = ⌈API minimum / ${concurrency}⌉ × ${latencyMs} ms = ${fmt(latencyBoundMs / 1000, 1)} s (no rate limit, so the rate-limit bound is 0).
+
+| run | requests | requests / API minimum (${int(minimum)}) | wall | wall / latency bound |
+|---|---|---|---|---|
+| bb-integrate sync | ${int(oursRun.summary.requests)} | ${fmt(oursRun.summary.requests / minimum)} | ${fmt(oursRun.wallMs / 1000, 1)} s | ${fmt(oursRun.wallMs / latencyBoundMs)} |
+| baseline script | ${int(baseRun.requests)} | ${fmt(baseRun.requests / minimum)} | ${fmt(baseRun.durationMs / 1000, 1)} s | ${fmt(baseRun.durationMs / latencyBoundMs)} |
+
+Targets: requests / minimum ≤ 1.05; wall / max(latency bound, rate-limit bound) ≤ 1.2.
+
+## No-change re-sync
+
+The same sync run again right after (nothing changed on the server): ${int(again.summary.requests)} requests for ${repos} repos =
+**${fmt(again.summary.requests / repos)} requests per repo** (target ≤ 2), ${fmt(again.wallMs / 1000, 1)} s.`)
+    }
+
+    if (want('store')) {
+      log('store writes…')
+      // Written with the store; loaded by path so the harness runs before it exists.
+      const throughputModule = '../test/core/store/write-throughput.js'
+      const mod = (await import(throughputModule).catch(() => null)) as
+        | {measureWriteThroughput?: (o: {entities: number}) => Promise<{entitiesPerSecond: number; entities: number; baselinePerSecond?: number; baselineLabel?: string}>}
+        | null
+      if (mod?.measureWriteThroughput) {
+        const r = await mod.measureWriteThroughput({entities: quick ? 20_000 : 200_000})
+        sections.push(`## Store writes
+
+${int(r.entities)} canonical entities upserted into a fresh SQLite store (WAL, batched transactions):
+**${int(r.entitiesPerSecond)} entities/s** (target ≥ 50,000)${r.baselinePerSecond ? `; baseline ${r.baselineLabel}: ${int(r.baselinePerSecond)} entities/s (${fmt(r.entitiesPerSecond / r.baselinePerSecond)}×)` : ''}.`)
+      }
+    }
+  } finally {
+    rmSync(scratch, {recursive: true, force: true})
+  }
+
+  const doc = `# Benchmarks
+
+Written by \`npm run bench\`${quick ? ' --quick' : ''} on ${started} (Node ${process.version}, ${process.platform}/${process.arch}).
+Exact command: \`npm run bench${quick ? ' -- --quick' : ''}\`. Numbers from one run on a shared 2-core machine; ratios are
+taken against baselines run side by side in the same invocation.
+
+${sections.join('\n\n')}
+`
+  writeFileSync(join(root, 'docs/BENCHMARKS.md'), doc)
+  log('wrote docs/BENCHMARKS.md')
+}
+
+await main()
