@@ -32,6 +32,7 @@ const FLAVOURS = {
     file: 'bitbucket-cloud-2.0-swagger.v3.json',
     operations: [
       'GET /user', 'GET /user/workspaces', 'GET /workspaces/{workspace}', 'GET /workspaces/{workspace}/projects',
+      'GET /user/workspaces/{workspace}/permission', 'GET /user/workspaces/{workspace}/permissions/repositories',
       'GET /repositories/{workspace}', 'GET /repositories/{workspace}/{repo_slug}',
       'GET /repositories/{workspace}/{repo_slug}/refs/branches',
       'GET /repositories/{workspace}/{repo_slug}/pullrequests', 'GET /repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}',

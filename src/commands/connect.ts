@@ -75,25 +75,28 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
     const name = flags.name
     const existing = flags.add ? config.getConnection(name) : undefined
 
+    let answers: ConnectAnswers = {
+      provider: (flags.provider as ProviderKind | undefined) ?? existing?.provider,
+      url: flags.url ?? existing?.url ?? (flags.provider === 'cloud' || existing?.provider === 'cloud' ? DEFAULT_CLOUD_API : undefined),
+      oauthUrl: flags['oauth-url'] ?? existing?.oauthUrl,
+      auth: flags.auth as ConnectAnswers['auth'],
+      email: flags.email,
+      clientId: flags['client-id'],
+    }
+    if (flags['token-stdin'] || flags['client-secret-stdin']) {
+      const {readSecretFromStdin} = await import('../ui/prompts/read-stdin.js')
+      const secret = await readSecretFromStdin()
+      if (!secret) throw new UsageError('Nothing was read from stdin', {code: 'empty_stdin', remedy: 'Pipe the secret: `echo "$TOKEN" | bb-integrate connect … --token-stdin`.'})
+      if (flags['token-stdin']) answers.token = secret
+      else answers.clientSecret = secret
+    }
+
+    // From here on Ctrl-C cancels cleanly (exit 4, nothing written) instead of killing the process
+    // mid-write; it is installed after stdin was read so a stuck `--token-stdin` can still be interrupted.
     const controller = new AbortController()
     const onSigint = (): void => controller.abort(new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'}))
     process.once('SIGINT', onSigint)
     try {
-      let answers: ConnectAnswers = {
-        provider: (flags.provider as ProviderKind | undefined) ?? existing?.provider,
-        url: flags.url ?? existing?.url ?? (flags.provider === 'cloud' || existing?.provider === 'cloud' ? DEFAULT_CLOUD_API : undefined),
-        oauthUrl: flags['oauth-url'] ?? existing?.oauthUrl,
-        auth: flags.auth as ConnectAnswers['auth'],
-        email: flags.email,
-        clientId: flags['client-id'],
-      }
-      if (flags['token-stdin'] || flags['client-secret-stdin']) {
-        const {readSecretFromStdin} = await import('../ui/prompts/read-stdin.js')
-        const secret = await readSecretFromStdin()
-        if (!secret) throw new UsageError('Nothing was read from stdin', {code: 'empty_stdin', remedy: 'Pipe the secret: `echo "$TOKEN" | bb-integrate connect … --token-stdin`.'})
-        if (flags['token-stdin']) answers.token = secret
-        else answers.clientSecret = secret
-      }
       if (answers.auth === 'app-password') {
         this.info('Note: app passwords were removed from Bitbucket Cloud on 2026-07-28; treating --auth app-password as an API token (Atlassian account e-mail + API token with scopes).')
         answers.auth = 'api-token'

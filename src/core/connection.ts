@@ -8,7 +8,7 @@ import type {Clock} from './clock.js'
 import {DEFAULT_CLOUD_API, type Connection} from './config/schema.js'
 import {ConfigStore} from './config/store.js'
 import type {BbEnv} from './env.js'
-import {AuthError, UsageError} from './errors.js'
+import {AuthError, InterruptedError, UsageError} from './errors.js'
 import {createHttpClient} from './http/client.js'
 import type {HttpClient, HttpClientOptions, HttpCredential, HttpEvent} from './http/types.js'
 import type {ProviderKind} from './model.js'
@@ -25,6 +25,7 @@ export interface OpenConnectionOptions {
   dispatcher?: Dispatcher
   onEvent?: (event: HttpEvent) => void
   waitDeadline?: number
+  /** Checked before anything is read; requests take their own signals. */
   signal?: AbortSignal
   /** Tests: a MemoryStore (or a resolver per location). Default: keychain / opt-in file. */
   secretStore?: SecretStore | SecretStoreResolver
@@ -60,6 +61,7 @@ export function apiBaseUrl(connection: Pick<Connection, 'provider' | 'url'>): st
  */
 export async function openConnection(options: OpenConnectionOptions): Promise<OpenedConnection> {
   const {env} = options
+  if (options.signal?.aborted) throw new InterruptedError('Cancelled before the connection was opened', {code: 'cancelled'})
   const config = options.config ?? new ConfigStore({configDir: env.configDir})
   const warn = options.warn ?? ((message: string) => process.stderr.write(message + '\n'))
   const name = options.name ?? env.connection ?? config.defaultConnectionName()

@@ -68,6 +68,8 @@ describe('Cloud responses validate against the Cloud 2.0 OpenAPI spec', () => {
     await check('GET /user', '/user', 401, {auth: 'Bearer nope'})
     await check('GET /user/workspaces', '/user/workspaces', 200)
     await check('GET /workspaces/{workspace}', `/workspaces/${repo.container}`, 200)
+    await check('GET /user/workspaces/{workspace}/permission', `/user/workspaces/${repo.container}/permission`, 200)
+    await check('GET /user/workspaces/{workspace}/permissions/repositories', `/user/workspaces/${repo.container}/permissions/repositories`, 200)
     await check('GET /workspaces/{workspace}', '/workspaces/no-such-workspace', 404)
     await check('GET /workspaces/{workspace}/projects', `/workspaces/${repo.container}/projects`, 200)
     await check('GET /repositories/{workspace}', `/repositories/${repo.container}?pagelen=5`, 200)

@@ -149,6 +149,12 @@ describe('DC rendering of a generated world', () => {
       const rescoped = got.find((g) => g.event === 'pr:from_ref_updated')
       expect(rescoped?.body.previousFromHash).toMatch(/^[0-9a-f]{40}$/)
       expect(rescoped?.body.pullRequest.fromRef.latestCommit).not.toBe(rescoped?.body.previousFromHash)
+      for (const push of got.filter((g) => g.event === 'repo:refs_changed')) {
+        for (const c of push.body.changes) expect(c.fromHash, JSON.stringify(c)).not.toBe(c.toHash)
+      }
+      // The merge closed the source branch: DC reports its deletion.
+      const source = opened.details.sourceBranch as string
+      expect(got.some((g) => g.event === 'repo:refs_changed' && g.body.changes.some((c: Any) => c.type === 'DELETE' && c.ref.displayId === source))).toBe(true)
       const needsWork = got.find((g) => g.event === 'pr:reviewer:changes_requested')
       expect(needsWork?.body.participant.status).toBe('NEEDS_WORK')
     })

@@ -78,6 +78,7 @@ describe('Cloud pagination', () => {
       expect(page.size).toBeUndefined()
       expect(page.page).toBeUndefined()
     }
+    expect((await call(`${repo.url}/commits?page=2`, {auth})).status).toBe(400)
     expect(got.pages[0].next).toMatch(new RegExp(`^${emu.url}/2\\.0/repositories/.+/commits\\?pagelen=3&page=[0-9a-f]+$`))
   })
 

@@ -2,6 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import {createWorld} from '../emulator/world/index.js'
 import {netChanges} from '../emulator/world/files.js'
+import {rngFor} from '../emulator/world/prng.js'
+import {iso} from '../emulator/world/time.js'
 import type {WRepoDetail} from '../emulator/world/types.js'
 import {checkDetail} from './check.js'
 
@@ -56,5 +58,17 @@ describe('netChanges', () => {
       {path: 'a.ts', oldPath: null, status: 'added', linesAdded: 13, linesRemoved: 0},
       {path: 'c.ts', oldPath: 'b.ts', status: 'renamed', linesAdded: 1, linesRemoved: 1},
     ])
+  })
+})
+
+describe('iso', () => {
+  it('formats like Date#toISOString', () => {
+    const rng = rngFor(1, 'iso')
+    for (let i = 0; i < 20000; i++) {
+      const ms = rng.int(253402300799999)
+      expect(iso(ms)).toBe(new Date(ms).toISOString())
+    }
+    expect(iso(0)).toBe('1970-01-01T00:00:00.000Z')
+    expect(iso(Date.parse('2024-02-29T23:59:59.999Z'))).toBe('2024-02-29T23:59:59.999Z')
   })
 })

@@ -1,6 +1,7 @@
 import {extractIssueKeys} from '../issue-keys.js'
+import type {CommitFile} from '../model.js'
 import type {Branch} from '../provider/types.js'
-import type {RepoSyncState, StoredBranchHead} from '../store/types.js'
+import type {CommitFilesWrite, RepoSyncState, StoredBranchHead} from '../store/types.js'
 import type {SyncContext} from './context.js'
 
 interface CommitCursor {
@@ -81,7 +82,14 @@ export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyn
   return {headsChanged}
 }
 
-/** Commit files phase: drain the queue of commits new to the store, one transaction per commit. */
+/** Commits whose files are written per transaction: few enough to lose little to a kill, many enough to amortise commits. */
+const FILES_PER_TRANSACTION = 25
+
+/**
+ * Commit files phase: drain the queue of commits new to the store. Files are fetched concurrently
+ * and written in small batches, each batch's files and its removal from the queue in one
+ * transaction; a kill loses at most the batch being gathered.
+ */
 export async function syncCommitFiles(ctx: SyncContext, repo: string): Promise<void> {
   const {options, store} = ctx
   const total = await store.pendingCommitFilesCount(options.connection, repo)
@@ -89,19 +97,31 @@ export async function syncCommitFiles(ctx: SyncContext, repo: string): Promise<v
   let done = 0
   ctx.emit({type: 'repo', repo, phase: 'commitFiles', done, total})
   const prefix = options.pathPrefix
+  let buffer: CommitFilesWrite[] = []
+  const flush = async () => {
+    if (buffer.length === 0) return
+    const batch = buffer
+    buffer = []
+    await store.write({connection: options.connection, commitFiles: batch})
+    ctx.counted(repo, 'commitFile', batch.reduce((n, b) => n + b.files.length, 0))
+    done += batch.length
+    ctx.emit({type: 'repo', repo, phase: 'commitFiles', done, total})
+  }
   for (;;) {
-    const batch = await store.pendingCommitFiles(options.connection, repo, 200)
-    if (batch.length === 0) return
-    await Promise.all(batch.map((hash) => ctx.fetchLimit(async () => {
+    const pending = await store.pendingCommitFiles(options.connection, repo, 200)
+    if (pending.length === 0) return
+    const results = await Promise.allSettled(pending.map((hash) => ctx.fetchLimit(async () => {
       ctx.signal.throwIfAborted()
-      const found = []
+      const found: CommitFile[] = []
       for await (const page of ctx.provider.commitFiles(repo, hash, {pathPrefix: prefix}, ctx.signal)) found.push(...page.items)
       // The provider narrows by prefix where the API can; this keeps the promise where it cannot.
       const kept = prefix ? found.filter((f) => f.path.startsWith(prefix) || (f.oldPath?.startsWith(prefix) ?? false)) : found
-      await store.write({connection: options.connection, commitFiles: [{repo, commit: hash, files: kept}]})
-      ctx.counted(repo, 'commitFile', kept.length)
-      done++
-      ctx.emit({type: 'repo', repo, phase: 'commitFiles', done, total})
+      buffer.push({repo, commit: hash, files: kept})
+      if (buffer.length >= FILES_PER_TRANSACTION) await flush()
     })))
+    // What was fetched is kept even when a sibling failed.
+    await flush()
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
   }
 }

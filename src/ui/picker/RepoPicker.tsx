@@ -79,15 +79,37 @@ export function RepoPicker(props: RepoPickerProps) {
   const height = Math.max(3, props.height ?? (stdout.rows ?? 24) - CHROME_ROWS)
   const cursor = Math.min(state.cursor, Math.max(0, view.items.length - 1))
 
+  // The input handler reads the latest view through a ref: keys can arrive before React has
+  // re-subscribed a handler that closes over the newest render.
+  const viewRef = useRef(view)
+  viewRef.current = view
+  const heightRef = useRef(height)
+  heightRef.current = height
+
   useInput((input, key) => {
     if (finished.current) return
-    const current = {...stateRef.current, cursor: Math.min(stateRef.current.cursor, Math.max(0, view.items.length - 1))}
-    const result = handleKey(current, input, key, view, height - 1)
-    stateRef.current = result.state
-    setState(result.state)
-    if (result.done) {
+    const latest = viewRef.current
+    // A paste or a fast typist (tmux send-keys) delivers "/api" as one chunk: replay it key by key,
+    // so "/" still enters the filter and the rest is typed into it.
+    const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab && !key.backspace && !key.delete
+    const keys: Array<[string, typeof key]> = plain && [...input].length > 1 ? [...input].map((ch) => [ch, {...key}]) : [[input, key]]
+    let state = {...stateRef.current, cursor: Math.min(stateRef.current.cursor, Math.max(0, latest.items.length - 1))}
+    let done: 'confirm' | 'cancel' | undefined
+    for (const [ch, k] of keys) {
+      // The view a filter keystroke sees is the one for the query typed so far.
+      const view = state.query === stateRef.current.query ? latest : cache.view(state.query)
+      const result = handleKey(state, ch, k, view, heightRef.current - 1)
+      state = result.state
+      if (result.done) {
+        done = result.done
+        break
+      }
+    }
+    stateRef.current = state
+    setState(state)
+    if (done) {
       finished.current = true
-      props.onDone(result.done === 'confirm' ? {confirmed: true, selection: [...result.state.selected].sort((a, b) => a.localeCompare(b))} : {confirmed: false})
+      props.onDone(done === 'confirm' ? {confirmed: true, selection: [...state.selected].sort((a, b) => a.localeCompare(b))} : {confirmed: false})
     }
   })
 

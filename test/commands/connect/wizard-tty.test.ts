@@ -62,7 +62,10 @@ describe.skipIf(!hasTmux)('connect wizard in a real terminal (tmux)', () => {
     await t.sendKeys('C-u')
     await t.type(token.login as string)
     await t.sendKeys('Enter')
+    await t.waitForText('✔ Atlassian account e-mail')
     await t.waitForText('? API token')
+    // The prompt renders a moment before it reads keys.
+    await new Promise((r) => setTimeout(r, 300))
     await t.type(token.secret)
     await t.sendKeys('Enter')
     expect(await t.waitForExit(30_000)).toBe(0)

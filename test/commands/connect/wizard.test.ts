@@ -35,7 +35,7 @@ describe('connect wizard (injected streams)', () => {
     h.input.write(h.keys.enter) // API token
     at = await h.waitFor('? Atlassian account e-mail', at)
     h.input.write('jane@example.com' + h.keys.enter)
-    at = await h.waitFor('✔ Atlassian account e-mail', at)
+    await h.waitFor('✔ Atlassian account e-mail', at)
     h.input.write('ATATT-very-secret' + h.keys.enter)
     const answers = await done
     expect(answers).toEqual<ConnectAnswers>({
@@ -61,7 +61,7 @@ describe('connect wizard (injected streams)', () => {
     at = await h.waitFor('not the Bitbucket username', at)
     // the prompt keeps the text: complete it into an e-mail
     h.input.write('@example.com' + h.keys.enter)
-    at = await h.waitFor('✔ Atlassian account e-mail', at)
+    await h.waitFor('✔ Atlassian account e-mail', at)
     h.input.write('tok' + h.keys.enter)
     const answers = await done
     expect(answers.auth).toBe('api-token')
@@ -71,9 +71,9 @@ describe('connect wizard (injected streams)', () => {
   it('asks Data Center for its URL and a PAT, skipping what flags gave', async () => {
     const h = harness()
     const done = runConnectWizard({provider: 'datacenter', auth: 'pat'}, {input: h.input, output: h.output})
-    let at = await h.waitFor('? Server URL')
+    const at = await h.waitFor('? Server URL')
     h.input.write('https://bitbucket.example.com' + h.keys.enter)
-    at = await h.waitFor('✔ Server URL', at)
+    await h.waitFor('✔ Server URL', at)
     h.input.write('BBDC-x' + h.keys.enter)
     expect(await done).toMatchObject({provider: 'datacenter', url: 'https://bitbucket.example.com', auth: 'pat', token: 'BBDC-x'})
     expect(h.screen()).not.toContain('Which Bitbucket?')

@@ -5,7 +5,10 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {AuthError, exitCodeOf} from '../../../src/core/errors.js'
+import {createHttpClient} from '../../../src/core/http/client.js'
 import type {EntityName} from '../../../src/core/model.js'
+import {createProvider} from '../../../src/core/provider/index.js'
 import type {Page} from '../../../src/core/provider/types.js'
 import {canonical, CONNECTION, diff, listEverything} from './harness.js'
 import type {Listing, Rig} from './harness.js'
@@ -160,6 +163,18 @@ describe.each(['cloud', 'datacenter'] as const)('%s provider against the emulato
       expect(await rig.provider.serverVersion()).toBe(flavor === 'cloud' ? null : '9.4.2')
     })
 
+    it('rejects a wrong credential with an AuthError (exit code 3)', async () => {
+      const client = createHttpClient({baseUrl: rig.emu.apiBase, provider: flavor, retry: {maxAttempts: 1},
+        credentials: [{id: 'bad/1', principal: 'bad', authorization: async () => 'Bearer not-a-token', secrets: () => ['not-a-token']}]})
+      try {
+        const err = await createProvider({kind: flavor, connection: CONNECTION, client}).identity().catch((e: unknown) => e)
+        expect(err).toBeInstanceOf(AuthError)
+        expect(exitCodeOf(err)).toBe(3)
+      } finally {
+        await client.close()
+      }
+    })
+
     it('counts pull requests in every state where the API can tell', async () => {
       const repo = [...rig.emu.world.truth(flavor, 'repository', CONNECTION)].find((r) => r.defaultBranch)!.key
       const prs = [...rig.emu.world.truth(flavor, 'pullRequest', CONNECTION)].filter((p) => p.repo === repo).length
@@ -207,6 +222,23 @@ describe.each(['cloud', 'datacenter'] as const)('%s provider against the emulato
       expect(delta.items.map((r) => r.commit.hash).sort()).toEqual([...(pushed.details.commits as string[])].sort())
       expect(delta.cursors).toEqual([null])
       expect(rig.emu.stats().total).toBe(1)
+
+      // Every old commit as an exclusion: far too long for a URL (Cloud switches to its POST form).
+      const old = [...rig.emu.world.truth(flavor, 'commit', CONNECTION)].filter((c) => c.repo === repo && !delta.items.some((d) => d.commit.hash === c.hash)).map((c) => c.hash)
+      expect(old.length * 41).toBeGreaterThan(4000)
+      const again = await all(rig.provider.commits(repo, {include: newHeads, exclude: old}))
+      expect(again.items.map((r) => r.commit.hash).sort()).toEqual(delta.items.map((r) => r.commit.hash).sort())
+    })
+
+    it('limits commit files to a path prefix', async () => {
+      const files = [...rig.emu.world.truth(flavor, 'commitFile', CONNECTION)]
+      const sample = files.find((f) => f.path.includes('/') && f.status !== 'renamed')!
+      const dir = sample.path.slice(0, sample.path.indexOf('/'))
+      const expected = files.filter((f) => f.repo === sample.repo && f.commit === sample.commit)
+        .filter((f) => f.path.startsWith(`${dir}/`) || (f.oldPath ?? '').startsWith(`${dir}/`))
+      const got = await all(rig.provider.commitFiles(sample.repo, sample.commit, {pathPrefix: `${dir}/`}))
+      expect(canonical(got.items)).toEqual(canonical(expected))
+      expect(got.items.length).toBeGreaterThan(0)
     })
   })
 })

@@ -72,7 +72,7 @@ const CREDENTIAL_TYPE: Record<Principal['kind'], string> = {
 
 export function responseHeaders(route: Route, principal: Principal | null): Record<string, string> {
   const headers: Record<string, string> = {}
-  if (isCloudRoute(route) && !route.public) headers['X-Accepted-OAuth-Scopes'] = route.classic.join(', ')
+  if (isCloudRoute(route) && !route.public && route.classic.length) headers['X-Accepted-OAuth-Scopes'] = route.classic.join(', ')
   if (principal) {
     headers['X-Credential-Type'] = CREDENTIAL_TYPE[principal.kind]
     if (principal.kind === 'oauth') headers['X-OAuth-Scopes'] = principal.scopes.join(', ')

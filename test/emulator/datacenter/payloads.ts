@@ -1,8 +1,8 @@
 /**
  * Flavour-neutral mutation events → DC webhook deliveries (event key + payload in DC's shape: an
  * `eventKey`, a `date` like "2026-11-22T03:04:05+0000", the `actor`, and the entities). Push payloads
- * report the branch whose head moved; its previous head comes from the last snapshot this flavour took
- * of the repository's branches (the world does not keep ref history).
+ * report the refs that moved since the snapshot this flavour took of the repository's branches at the
+ * previous push (the world keeps no ref history); before any snapshot, the branch with the newest head.
  */
 import {randomUUID} from 'node:crypto'
 
@@ -49,32 +49,50 @@ function snapshot(state: ServerState, repoKey: string, detail: WRepoDetail): Map
   return previous
 }
 
+const ZERO = '0000000000000000000000000000000000000000'
+
+interface RefChange {
+  name: string
+  from: string
+  to: string
+  type: 'ADD' | 'UPDATE' | 'DELETE'
+}
+
+/** What moved since the last snapshot; without one, the branch whose head is newest (the push just made). */
+function refChanges(previous: Map<string, string> | undefined, detail: WRepoDetail): RefChange[] {
+  const byHash = new Map(detail.commits.map((c) => [c.hash, c]))
+  if (!previous) {
+    const dated = detail.branches.map((b) => ({b, at: ms(byHash.get(b.head)?.date ?? '1970-01-01T00:00:00Z')}))
+    const newest = dated.sort((x, y) => y.at - x.at)[0]?.b
+    return newest ? [{name: newest.name, from: byHash.get(newest.head)?.parents[0] ?? ZERO, to: newest.head, type: 'UPDATE'}] : []
+  }
+  const changes: RefChange[] = []
+  for (const b of detail.branches) {
+    const before = previous.get(b.name)
+    if (before !== b.head) changes.push({name: b.name, from: before ?? ZERO, to: b.head, type: before ? 'UPDATE' : 'ADD'})
+  }
+  // A merge that closes the source branch deletes it.
+  for (const [name, head] of previous) if (!detail.branches.some((b) => b.name === name)) changes.push({name, from: head, to: ZERO, type: 'DELETE'})
+  return changes
+}
+
 function pushPayload(world: World, state: ServerState, repoKey: string, origin: string): Json | null {
   const repo = world.repo(repoKey)
   if (!repo) return null
   const detail = world.detail(repoKey)
-  const previous = snapshot(state, repoKey, detail)
-  const byHash = new Map(detail.commits.map((c) => [c.hash, c]))
-  let moved = detail.branches.filter((b) => previous && previous.get(b.name) !== b.head)
-  if (!previous || moved.length === 0) {
-    // Without a snapshot, the branch with the newest head is the one just pushed.
-    const newest = Math.max(...detail.branches.map((b) => ms(byHash.get(b.head)?.date ?? '1970-01-01T00:00:00Z')))
-    moved = detail.branches.filter((b) => ms(byHash.get(b.head)?.date ?? '1970-01-01T00:00:00Z') === newest).slice(0, 1)
-  }
-  const first = moved[0]
-  if (!first) return null
-  rememberPrevious(state, repoKey, new Map(moved.map((b) => [b.name, previous?.get(b.name) ?? byHash.get(b.head)?.parents[0] ?? ''])))
-  const head = byHash.get(first.head)
+  const changes = refChanges(snapshot(state, repoKey, detail), detail)
+  // One mutation can raise several push events; the first reports every move, the rest have nothing new.
+  if (changes.length === 0) return null
+  rememberPrevious(state, repoKey, new Map(changes.map((c) => [c.name, c.from])))
+  const moved = changes.find((c) => c.type !== 'DELETE') ?? changes[0]
+  const head = detail.commits.find((c) => c.hash === moved?.to)
   const actor = head?.author ?? world.users()[0]?.uuid ?? ''
   return {
     eventKey: 'repo:refs_changed',
     date: dcDate(world.now()),
     actor: renderUserKey(world, actor, origin),
     repository: renderRepo(world, repo, origin),
-    changes: moved.map((b) => {
-      const from = previous?.get(b.name) ?? byHash.get(b.head)?.parents[0] ?? '0000000000000000000000000000000000000000'
-      return {ref: {id: `refs/heads/${b.name}`, displayId: b.name, type: 'BRANCH'}, refId: `refs/heads/${b.name}`, fromHash: from, toHash: b.head, type: previous && !previous.has(b.name) ? 'ADD' : 'UPDATE'}
-    }),
+    changes: changes.map((c) => ({ref: {id: `refs/heads/${c.name}`, displayId: c.name, type: 'BRANCH'}, refId: `refs/heads/${c.name}`, fromHash: c.from, toHash: c.to, type: c.type})),
   }
 }
 

@@ -1,16 +1,15 @@
 /**
  * The admin API: what a test (or the demo) uses to set the stage — create credentials, mutate the world,
  * read the truth, inject faults, change limits, inspect requests and webhook deliveries. Served over HTTP
- * under /_admin without authentication, and callable in-process with the same semantics.
+ * under /_admin without authentication (admin-http.ts), and callable in-process with the same semantics.
  */
 import type {Credential, CredentialKind} from './credentials.js'
 import type {EmulatorCore} from './core.js'
 import type {FaultPlan} from './faults.js'
 import type {Hook} from './hooks.js'
 import type {StatsSnapshot} from './stats.js'
-import type {EmuRequest, EmuResponse, RateLimitConfig} from './types.js'
+import type {RateLimitConfig} from './types.js'
 import type {Delivery} from './webhooks.js'
-import {ENTITY_NAMES} from '../../../src/core/model.js'
 import type {EntityMap, EntityName} from '../../../src/core/model.js'
 import type {Mutation, MutationResult, WUser} from '../world/types.js'
 
@@ -54,7 +53,7 @@ export interface MutationOutcome extends MutationResult {
 }
 
 export class AdminApi {
-  constructor(private readonly core: EmulatorCore) {}
+  constructor(readonly core: EmulatorCore) {}
 
   createToken(request: TokenRequest): CreatedToken {
     const world = this.core.world
@@ -156,112 +155,10 @@ export class AdminApi {
   async idle(): Promise<void> {
     await this.core.webhooks.idle()
   }
-
-  /** HTTP face of the same operations. */
-  async handle(req: EmuRequest): Promise<EmuResponse> {
-    try {
-      return await this.route(req)
-    } catch (err) {
-      if (err instanceof AdminError) return {status: 400, body: {error: err.message}}
-      throw err
-    }
-  }
-
-  private async route(req: EmuRequest): Promise<EmuResponse> {
-    const path = req.path.replace(/\/+$/, '')
-    const key = `${req.method} ${path}`
-    const body = () => parseJson(req.rawBody)
-    const revoke = /^POST \/_admin\/tokens\/([^/]+)\/revoke$/.exec(key)
-    if (revoke) return this.revokeToken(decodeURIComponent(revoke[1] as string)) ? ok({revoked: true}) : {status: 404, body: {error: 'no such token'}}
-    switch (key) {
-      case 'GET /_admin':
-        return ok({flavor: this.core.state.flavor, seed: this.core.world.seed, dataset: this.core.world.dataset, endpoints: ADMIN_ENDPOINTS})
-      case 'POST /_admin/tokens':
-        return {status: 201, body: this.createToken(body() as TokenRequest)}
-      case 'GET /_admin/tokens':
-        return ok(this.tokens())
-      case 'POST /_admin/mutations': {
-        const wait = ['1', 'true'].includes(req.query.get('wait') ?? '')
-        const mutation = body() as Mutation
-        let outcome: MutationOutcome
-        try {
-          outcome = await this.mutate(mutation, {wait})
-        } catch (err) {
-          // An impossible mutation (unknown repo, merged PR…) is the caller's mistake, not a server fault.
-          throw new AdminError(err instanceof Error ? err.message : String(err))
-        }
-        return ok(outcome)
-      }
-      case 'GET /_admin/truth': {
-        const entity = req.query.get('entity') as EntityName | null
-        if (!entity || !ENTITY_NAMES.includes(entity)) throw new AdminError(`entity must be one of ${ENTITY_NAMES.join(', ')}`)
-        const lines = this.truth(entity, req.query.get('connection') ?? 'default').map((e) => JSON.stringify(e) + '\n')
-        return {status: 200, headers: {'Content-Type': 'application/x-ndjson'}, body: lines.join('')}
-      }
-      case 'GET /_admin/minimum':
-        return ok({requests: this.minimum({commitFiles: flag(req, 'commitFiles'), reviews: flag(req, 'reviews')})})
-      case 'GET /_admin/stats':
-        return ok(this.stats())
-      case 'POST /_admin/stats/reset':
-        this.resetStats()
-        return ok(this.stats())
-      case 'GET /_admin/faults':
-        return ok(this.core.faults.current())
-      case 'POST /_admin/faults':
-        this.setFaults((body() as FaultPlan | null) ?? null)
-        return ok(this.core.faults.current())
-      case 'POST /_admin/ratelimit': {
-        const b = body() as (RateLimitConfig & {enabled?: boolean; default?: boolean}) | null
-        this.setRateLimit(b?.default ? undefined : !b || b.enabled === false ? null : {requestsPerWindow: Number(b.requestsPerWindow), windowMs: Number(b.windowMs ?? 3_600_000)})
-        return ok({rateLimit: this.core.state.rateLimit ?? null})
-      }
-      case 'POST /_admin/latency':
-        this.setLatency(Number((body() as {latencyMs?: number} | null)?.latencyMs ?? 0))
-        return ok({latencyMs: this.core.latencyMs})
-      case 'POST /_admin/down':
-        this.setDown((body() as {down?: boolean} | null)?.down ?? true)
-        return ok({down: this.core.down})
-      case 'POST /_admin/clock':
-        return ok({now: new Date(this.advanceClock(Number((body() as {advanceMs?: number} | null)?.advanceMs ?? 0))).toISOString()})
-      case 'POST /_admin/oauth':
-        this.setOAuth((body() as {accessTokenTtlSec?: number; refreshGraceMs?: number} | null) ?? {})
-        return ok({accessTokenTtlSec: this.core.state.accessTokenTtlSec, refreshGraceMs: this.core.state.credentials.refreshGraceMs})
-      case 'GET /_admin/hooks':
-        return ok(this.hooks())
-      case 'GET /_admin/deliveries':
-        if (flag(req, 'wait')) await this.idle()
-        return ok(this.deliveries())
-      default:
-        return {status: 404, body: {error: `unknown admin endpoint ${key}`, endpoints: ADMIN_ENDPOINTS}}
-    }
-  }
 }
 
-const ADMIN_ENDPOINTS = [
-  'POST /_admin/tokens', 'GET /_admin/tokens', 'POST /_admin/tokens/:id/revoke', 'POST /_admin/mutations[?wait=1]',
-  'GET /_admin/truth?entity=&connection=', 'GET /_admin/minimum?commitFiles=1&reviews=1', 'GET /_admin/stats',
-  'POST /_admin/stats/reset', 'GET|POST /_admin/faults', 'POST /_admin/ratelimit', 'POST /_admin/latency',
-  'POST /_admin/down', 'POST /_admin/clock', 'POST /_admin/oauth', 'GET /_admin/hooks', 'GET /_admin/deliveries[?wait=1]',
-]
-
-class AdminError extends Error {}
-
-function ok(body: unknown): EmuResponse {
-  return {status: 200, body}
-}
-
-function flag(req: EmuRequest, name: string): boolean {
-  return ['1', 'true'].includes(req.query.get(name) ?? '')
-}
-
-function parseJson(raw: Buffer): unknown {
-  if (!raw.length) return null
-  try {
-    return JSON.parse(raw.toString('utf8'))
-  } catch {
-    throw new AdminError('body is not JSON')
-  }
-}
+/** A bad admin request (answered 400 over HTTP). */
+export class AdminError extends Error {}
 
 export function resolveUser(users: WUser[], ref: string | undefined): WUser | undefined {
   if (ref === undefined) return users[0]

@@ -2,10 +2,12 @@
  * The request pipeline: admin routes first, then (for flavour routes) down/faults/latency, route match,
  * authenticate → scope check → rate limit → handler, with per-route accounting.
  */
+import {STATUS_CODES} from 'node:http'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {TLSSocket} from 'node:tls'
 
 import type {AdminApi} from './admin.js'
+import {handleAdmin} from './admin-http.js'
 import type {EmulatorCore} from './core.js'
 import type {Fault} from './faults.js'
 import {readBody, send} from './respond.js'
@@ -41,7 +43,7 @@ async function handle(core: EmulatorCore, admin: AdminApi, req: IncomingMessage,
     origin: requestOrigin(req),
   }
   if (emuReq.path === '/_admin' || emuReq.path.startsWith('/_admin/')) {
-    send(res, await admin.handle(emuReq))
+    send(res, await handleAdmin(admin, emuReq))
     return
   }
   if (core.down) {
@@ -58,7 +60,7 @@ async function handle(core: EmulatorCore, admin: AdminApi, req: IncomingMessage,
   }
   if (fault?.kind === 'status5xx') {
     countRoute(core, emuReq)
-    finish(core, res, errorResponse(core, fault.status, 'Service Unavailable'), null, emuReq)
+    finish(core, res, errorResponse(core, fault.status, STATUS_CODES[fault.status] ?? 'Server Error'), null, emuReq)
     return
   }
   const response = await dispatch(core, emuReq)

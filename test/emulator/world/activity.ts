@@ -6,6 +6,7 @@
  */
 import type {Rng} from './prng.js'
 import {comment} from './text.js'
+import {iso} from './time.js'
 import type {WActivity, WActivityKind, WParticipant, WParticipantState, WPullRequest, WUser} from './types.js'
 
 type Script = WActivityKind[]
@@ -89,7 +90,11 @@ export function buildReviewHistory(rng: Rng, plan: ReviewPlan): ReviewHistory {
     const kinds: WActivityKind[] = [...Array<WActivityKind>(comments.get(user) ?? 0).fill('comment'), ...(scripts.get(user) ?? [])]
     if (kinds.length === 0) continue
     const times = kinds.map(() => rng.range(lo, hi)).sort((a, b) => a - b)
-    kinds.forEach((kind, i) => drafts.push({kind, user, at: times[i] as number, ...(kind === 'comment' ? {text: comment(rng)} : {})}))
+    kinds.forEach((kind, i) => {
+      const draft: Draft = {kind, user, at: times[i] as number}
+      if (kind === 'comment') draft.text = comment(rng)
+      drafts.push(draft)
+    })
   }
 
   let closedBy = plan.author
@@ -105,7 +110,12 @@ export function buildReviewHistory(rng: Rng, plan: ReviewPlan): ReviewHistory {
 
   // Stable sort keeps each person's own order when two entries share a millisecond.
   drafts.sort((a, b) => a.at - b.at)
-  const activity: WActivity[] = drafts.map((d, i) => ({id: i + 1, kind: d.kind, user: d.user.uuid, at: new Date(d.at).toISOString(), ...(d.text === undefined ? {} : {text: d.text}), ...(d.state === undefined ? {} : {state: d.state})}))
+  const activity: WActivity[] = drafts.map((d, i) => {
+    const entry: WActivity = {id: i + 1, kind: d.kind, user: d.user.uuid, at: iso(d.at)}
+    if (d.text !== undefined) entry.text = d.text
+    if (d.state !== undefined) entry.state = d.state
+    return entry
+  })
 
   const participants = participantsFrom(activity, plan.author.uuid, reviewers.map((r) => r.uuid))
   const byUuid = new Map(plan.team.map((u) => [u.uuid, u]))

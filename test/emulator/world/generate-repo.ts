@@ -10,7 +10,7 @@ import type {RepoPlan} from './datasets.js'
 import {FileTree, changeFiles, netChanges} from './files.js'
 import {rngFor} from './prng.js'
 import type {Rng} from './prng.js'
-import {branchName, chooseKeys, commitMessage, mergeMessage, prTitle, description} from './text.js'
+import {branchName, chooseKeys, commitMessage, description, mergeMessage, prTitle, uniqueName} from './text.js'
 import {HOUR, MINUTE, DAY, iso} from './time.js'
 import type {WBranch, WCommit, WFile, WPullRequest, WRepo, WRepoDetail, WUser} from './types.js'
 import {BOTS, BRANCH_PREFIXES} from './vocabulary.js'
@@ -177,8 +177,7 @@ class RepoGenerator {
       const state = states[i] as PrState
       const keys = chooseKeys(rng, this.ctx.jira, 0.4, 0.1)
       const branchKey = keys.jira && rng.chance(0.6) ? keys.jira : null
-      let source = branchName(rng, rng.pick(BRANCH_PREFIXES), branchKey)
-      for (let n = 2; usedBranches.has(source); n++) source = `${source.replace(/-[a-z]+$/, '')}-${'abcdefghijklmnopqrstuvwxyz'[n % 26]}${n > 26 ? 'x' : ''}`
+      const source = uniqueName(branchName(rng, rng.pick(BRANCH_PREFIXES), branchKey), (name) => usedBranches.has(name))
       usedBranches.add(source)
       const openAt = opens[i] as number
       const featureStart = Math.max(this.start + MINUTE, openAt - rng.range(10 * MINUTE, 2 * DAY))

@@ -56,6 +56,7 @@ function makeRepo(seed: number, start: number, container: WContainer, projectKey
     name = `${baseName} ${n}`
   }
   taken.add(slug)
+  // (Repository names and slugs are never scanned for issue keys, so digits are fine here.)
   const createdAt = start - rng.range(200, 1500) * DAY - rng.int(DAY)
   const updatedAt = plan.commits === 0 ? createdAt + rng.range(1, 30) * MINUTE : start - rng.range(1, 30) * DAY - rng.int(12 * HOUR)
   return {

@@ -8,7 +8,7 @@ import {WorldError} from './errors.js'
 import {FileTree, addedFile, changeFiles, netChanges, renamedFile} from './files.js'
 import {identity} from './generate-repo.js'
 import type {Rng} from './prng.js'
-import {branchName, chooseKeys, commitMessage, mergeMessage, prTitle} from './text.js'
+import {branchName, chooseKeys, commitMessage, mergeMessage, prTitle, uniqueName} from './text.js'
 import {iso} from './time.js'
 import type {Mutation, MutationResult, WActivityKind, WCommit, WFile, WParticipant, WPullRequest, WRepoDetail, WUser} from './types.js'
 import {BRANCH_PREFIXES} from './vocabulary.js'
@@ -154,11 +154,8 @@ function createPr(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.create'}>
   if (!target || !targetHead) throw new WorldError(400, `${repoKey(detail)} is empty: push before opening a pull request`)
   const author = actor(ctx, m.author, () => ctx.rng.pick(ctx.team).uuid)
   const keys = chooseKeys(ctx.rng, ctx.jira, 0.5, 0.1)
-  let source = m.sourceBranch ?? branchName(ctx.rng, ctx.rng.pick(BRANCH_PREFIXES), keys.jira)
-  if (m.sourceBranch === undefined) {
-    const base = source
-    for (let n = 1; branchHead(detail, source) !== null; n++) source = `${base}-${'abcdefghijklmnopqrstuvwxyz'[n % 26]}`
-  }
+  // A generated name never collides; a given one may name an existing branch to open the PR from.
+  const source = m.sourceBranch ?? uniqueName(branchName(ctx.rng, ctx.rng.pick(BRANCH_PREFIXES), keys.jira), (name) => branchHead(detail, name) !== null)
   if (source === target) throw new WorldError(400, 'source and target branch are the same')
   const key = repoKey(detail)
   const events: Events = []

@@ -47,6 +47,20 @@ export function slugify(s: string): string {
     .replace(/^-+|-+$/g, '')
 }
 
+/** 1 → "a", 26 → "z", 27 → "aa": letter suffixes, because digits could form issue keys. */
+export function letters(n: number): string {
+  let out = ''
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) out = String.fromCharCode(97 + ((k - 1) % 26)) + out
+  return out
+}
+
+/** `base`, or `base-b`, `base-c`, … the first one not taken. */
+export function uniqueName(base: string, taken: (name: string) => boolean): string {
+  let name = base
+  for (let n = 2; taken(name); n++) name = `${base}-${letters(n)}`
+  return name
+}
+
 /** A source branch; a Jira key in it keeps its case, as people type it. */
 export function branchName(rng: Rng, prefix: string, jira: string | null): string {
   const words = slugify(`${rng.pick(VERBS)} ${rng.pick(NOUNS)}`)

@@ -8,6 +8,31 @@ export const MINUTE = 60_000
 export const HOUR = 60 * MINUTE
 export const DAY = 24 * HOUR
 
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0')
+}
+
+/**
+ * `new Date(ms).toISOString()` for years 1970–9999, several times faster: the large dataset formats
+ * about ten thousand timestamps per repository. Civil-from-days after Howard Hinnant.
+ */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString()
+  const days = Math.floor(ms / DAY)
+  let rest = ms - days * DAY
+  const z = days + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+  const hours = Math.floor(rest / HOUR)
+  rest -= hours * HOUR
+  const minutes = Math.floor(rest / MINUTE)
+  rest -= minutes * MINUTE
+  const seconds = Math.floor(rest / 1000)
+  const millis = rest - seconds * 1000
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}Z`
 }

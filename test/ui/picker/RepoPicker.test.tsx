@@ -16,6 +16,14 @@ const tick = () => new Promise<void>((r) => setImmediate(r))
 async function settle(n = 5) {
   for (let i = 0; i < n; i++) await tick()
 }
+/** Until the listing finished (the count stops saying Loading). */
+async function loaded(instance: {lastFrame(): string | undefined}) {
+  for (let i = 0; i < 300; i++) {
+    const f = instance.lastFrame() ?? ''
+    if (/\d+ repos/.test(f) && !f.includes('Loading')) return
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
 async function press(stdin: {write(s: string): void}, ...keys: string[]) {
   for (const k of keys) {
     stdin.write(k)
@@ -49,10 +57,11 @@ describe('RepoPicker', () => {
     const gate = new Promise<void>((r) => (open = r))
     const m = mount({n: 30, gate})
     mounted = m.instance
-    await settle()
+    // Pages are batched into frames (every 100 ms): wait for the first one.
+    for (let i = 0; i < 100 && !(m.instance.lastFrame() ?? '').includes('Loading… 10 repos'); i++) await new Promise((r) => setTimeout(r, 10))
     expect(m.instance.lastFrame()).toContain('Loading… 10 repos')
     open()
-    await settle(20)
+    await loaded(m.instance)
     const frame = m.instance.lastFrame() ?? ''
     expect(frame).not.toContain('Loading')
     expect(frame).toContain('30 repos')
@@ -64,7 +73,7 @@ describe('RepoPicker', () => {
   it('shows already-selected repos checked and keeps them on confirm', async () => {
     const m = mount({initial: ['ws0/api-0000', 'gone/old-repo']})
     mounted = m.instance
-    await settle(20)
+    await loaded(m.instance)
     expect(m.instance.lastFrame()).toContain('[x] ws0/api-0000')
     expect(m.instance.lastFrame()).toContain('+1 not in this list, kept')
     await press(m.instance.stdin, ENTER)
@@ -74,7 +83,7 @@ describe('RepoPicker', () => {
   it('filters fuzzily after /, toggles with space, and confirms', async () => {
     const m = mount()
     mounted = m.instance
-    await settle(20)
+    await loaded(m.instance)
     await press(m.instance.stdin, '/', 'b', 'i', 'l', 'l')
     let frame = m.instance.lastFrame() ?? ''
     expect(frame).toContain('Filter: bill█')
@@ -95,7 +104,7 @@ describe('RepoPicker', () => {
   it('a selects all visible (filtered), n clears the visible ones, letters type while filtering', async () => {
     const m = mount({initial: ['ws1/web-0001']})
     mounted = m.instance
-    await settle(20)
+    await loaded(m.instance)
     // 'a' and 'n' typed in filter mode are text, not commands.
     await press(m.instance.stdin, '/', 'a', 'n')
     expect(m.instance.lastFrame()).toContain('Filter: an█')
@@ -113,7 +122,7 @@ describe('RepoPicker', () => {
   it('n with no filter clears everything; esc in filter mode clears the filter', async () => {
     const m = mount({initial: ['ws0/api-0000', 'ws1/web-0001']})
     mounted = m.instance
-    await settle(20)
+    await loaded(m.instance)
     await press(m.instance.stdin, '/', 'z', 'z', 'z')
     expect(m.instance.lastFrame()).toContain('No repositories match the filter')
     await press(m.instance.stdin, ESC)
@@ -126,7 +135,7 @@ describe('RepoPicker', () => {
   it('esc cancels without a selection', async () => {
     const m = mount({initial: ['ws0/api-0000']})
     mounted = m.instance
-    await settle(20)
+    await loaded(m.instance)
     await press(m.instance.stdin, ' ', ESC)
     expect(m.result()).toEqual({confirmed: false})
   })
@@ -134,7 +143,7 @@ describe('RepoPicker', () => {
   it('moves with arrows and pages, scrolling a window', async () => {
     const m = mount({height: 8})
     mounted = m.instance
-    await settle(20)
+    await loaded(m.instance)
     const first = (m.instance.lastFrame() ?? '').split('\n').find((l) => l.includes('❯'))
     await press(m.instance.stdin, ARROW_DOWN, ARROW_DOWN, ARROW_UP)
     const second = (m.instance.lastFrame() ?? '').split('\n').find((l) => l.includes('❯'))

@@ -17,13 +17,16 @@ export async function* cloudPages<T>(
   client: HttpClient,
   path: string,
   query: Query,
-  options: {cursor?: string | null; signal?: AbortSignal} = {},
+  options: {cursor?: string | null; signal?: AbortSignal; form?: URLSearchParams} = {},
 ): AsyncGenerator<RawPage<T>> {
   let url: string | null = options.cursor ?? null
   let first = !url
   while (first || url) {
+    // `form`: parameters too long for a URL go as a POST form (Cloud's /commits accepts both).
     const res = first
-      ? await client.request<CloudPaged<T>>(path, {query, signal: options.signal})
+      ? await client.request<CloudPaged<T>>(path, options.form
+        ? {method: 'POST', query, body: options.form.toString(), contentType: 'application/x-www-form-urlencoded', signal: options.signal}
+        : {query, signal: options.signal})
       : await client.request<CloudPaged<T>>(url!, {signal: options.signal})
     first = false
     const body = res.body ?? {}

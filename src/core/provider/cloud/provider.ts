@@ -31,6 +31,9 @@ import {hookBody, hooksPath} from './webhooks.js'
 /** Page sizes: 100 is the global maximum; PRs and activity reject more than 50; diffstat allows 5000. */
 export const CLOUD_PAGELEN = {default: 100, pullRequests: 50, activity: 50, diffstat: 5000} as const
 
+/** Encoded include/exclude length above which /commits is asked with a POST form instead of a URL. */
+const MAX_URL_REFS = 4000
+
 export class CloudProvider implements Provider {
   readonly kind = 'cloud' as const
 
@@ -43,7 +46,8 @@ export class CloudProvider implements Provider {
    */
   async identity(options: IdentityOptions = {}): Promise<Identity> {
     const {credentialId, signal} = options
-    const res = await this.client.request<CloudAccount>('/user', {credentialId, signal, okStatuses: [401, 403]})
+    // 401 stays an error: the client refreshes OAuth tokens on it and raises AuthError itself.
+    const res = await this.client.request<CloudAccount>('/user', {credentialId, signal, okStatuses: [403]})
     const scopes = parseScopes(res.headers['x-oauth-scopes'])
     const token = /access/i.test(res.headers['x-credential-type'] ?? '')
     if (res.status === 200) {
@@ -52,11 +56,11 @@ export class CloudProvider implements Provider {
       return {id: user.id, displayName: user.displayName, accountId: user.accountId, nickname: user.nickname, scopes,
         kind: token || !res.body.account_id ? 'token' : 'user'}
     }
-    if (res.status === 401 || !options.target) throw authFailure(res.body)
+    if (!options.target) throw authFailure(res.body)
     const target = options.target.includes('/')
       ? `/repositories/${options.target.split('/').map(seg).join('/')}`
       : `/workspaces/${seg(options.target)}`
-    const probe = await this.client.request(target, {query: {fields: 'uuid'}, credentialId, signal, okStatuses: [401, 403, 404]})
+    const probe = await this.client.request(target, {query: {fields: 'uuid'}, credentialId, signal, okStatuses: [403, 404]})
     if (probe.status !== 200) throw authFailure(res.body)
     return {id: credentialId ?? 'token', displayName: null, accountId: null, nickname: null,
       scopes: parseScopes(probe.headers['x-oauth-scopes']) ?? scopes, kind: 'token'}
@@ -165,15 +169,23 @@ export class CloudProvider implements Provider {
     }
   }
 
-  /** One walk serves any number of heads and exclusions (`git log A B ^C ^D`); `next` is the cursor. */
+  /**
+   * One walk serves any number of heads and exclusions (`git log A B ^C ^D`); `next` is the cursor.
+   * Many refs would overflow a URL, so past a few thousand characters they go as the POST form the
+   * endpoint also accepts (the `next` links it returns are followed as usual).
+   */
   async *commits(repo: string, options: CommitListOptions, signal?: AbortSignal): AsyncIterable<Page<CommitRecord>> {
     const {container, slug} = splitRepoKey(repo)
+    const include = unique(options.include)
+    const exclude = unique(options.exclude)
+    const refs = new URLSearchParams([...include.map((r) => ['include', r]), ...exclude.map((r) => ['exclude', r])])
+    const long = refs.toString().length > MAX_URL_REFS
     const query = {
-      include: unique(options.include), exclude: unique(options.exclude),
+      ...(long ? {} : {include, exclude}),
       pagelen: CLOUD_PAGELEN.default, fields: COMMIT_FIELDS,
     }
     for await (const page of cloudPages<CloudCommit>(this.client, `/repositories/${seg(container)}/${seg(slug)}/commits`,
-      query, {cursor: options.cursor, signal})) {
+      query, {cursor: options.cursor, signal, form: long ? refs : undefined})) {
       yield {
         items: page.values.map((raw) => {
           const {commit, user} = mapCloudCommit(raw, repo)

@@ -38,8 +38,9 @@ export class DataCenterProvider implements Provider {
    */
   async identity(options: IdentityOptions = {}): Promise<Identity> {
     const {credentialId, signal} = options
-    const probe = await this.client.request(`${API}/projects`, {query: {limit: 1}, credentialId, signal, okStatuses: [401, 403]})
-    if (probe.status === 401 || probe.status === 403) {
+    // A 401 is raised by the client itself (after refreshing an OAuth token when it can).
+    const probe = await this.client.request(`${API}/projects`, {query: {limit: 1}, credentialId, signal, okStatuses: [403]})
+    if (probe.status === 403) {
       throw new AuthError('Bitbucket Data Center rejected the credential.', {
         code: 'invalid_credentials', remedy: 'Check the token or password, and that it has not expired.',
       })
@@ -55,12 +56,14 @@ export class DataCenterProvider implements Provider {
     if (direct.status === 200) user = direct.body
     else {
       // Slugs differ from usernames for names with special characters: find the user by name.
-      const found = await this.client.request<DcPaged<DcUser>>(`${API}/users`, {query: {filter: username, limit: 100}, credentialId, signal})
-      user = found.body.values?.find((u) => u.name === username) ?? null
+      const found = await this.client.request<DcPaged<DcUser>>(`${API}/users`,
+        {query: {filter: username, limit: 100}, credentialId, signal, okStatuses: [403, 404]})
+      user = found.status === 200 ? found.body?.values?.find((u) => u.name === username) ?? null : null
     }
     const mapped = mapDcUser(user ?? {name: username, slug: username})!
+    // Project and repository access tokens act as service users.
     return {id: mapped.id, displayName: mapped.displayName, accountId: mapped.accountId ?? username, nickname: mapped.nickname,
-      scopes: null, kind: 'user'}
+      scopes: null, kind: user?.type === 'SERVICE' ? 'token' : 'user'}
   }
 
   async serverVersion(signal?: AbortSignal): Promise<string | null> {

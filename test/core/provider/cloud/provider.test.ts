@@ -94,6 +94,20 @@ describe('Cloud provider: commits, files, counts, hooks, identity', () => {
     expect(client.calls[0]!.options.query).toMatchObject({include: ['main', 'dev'], exclude: ['old'], pagelen: 100})
   })
 
+  it('sends many refs as a POST form instead of an overlong URL', async () => {
+    const client = new FakeClient(() => ({body: {values: []}}))
+    const provider = createProvider({kind: 'cloud', connection: 'c', client})
+    const exclude = Array.from({length: 200}, (_, i) => i.toString(16).padStart(40, '0'))
+    await collect(provider.commits('ws/r', {include: ['f'.repeat(40)], exclude}))
+    const call = client.calls[0]!
+    expect(call.options.method).toBe('POST')
+    expect(call.options.contentType).toBe('application/x-www-form-urlencoded')
+    expect(call.options.query).not.toHaveProperty('exclude')
+    const form = new URLSearchParams(String(call.options.body))
+    expect(form.getAll('exclude')).toEqual(exclude)
+    expect(form.getAll('include')).toEqual(['f'.repeat(40)])
+  })
+
   it('asks diffstat for 5000 per page and passes the path prefix', async () => {
     const client = new FakeClient(() => ({body: {values: [{status: 'modified', lines_added: 1, lines_removed: 2, old: {path: 'src/a'}, new: {path: 'src/a'}}]}}))
     const provider = createProvider({kind: 'cloud', connection: 'c', client})
@@ -136,7 +150,9 @@ describe('Cloud provider: commits, files, counts, hooks, identity', () => {
     expect(token.calls[1]!.pathOrUrl).toBe('/repositories/ws/repo')
     const err = await createProvider({kind: 'cloud', connection: 'c', client: token}).identity().catch((e: unknown) => e)
     expect(err).toMatchObject({code: 'missing_scope', details: {required: ['account'], granted: ['repository']}})
+    // A 401 is left to the client (it refreshes OAuth tokens, then raises AuthError).
     const bad = new FakeClient(() => ({status: 401, body: {error: {message: 'nope'}}}))
-    await expect(createProvider({kind: 'cloud', connection: 'c', client: bad}).identity()).rejects.toThrow(/nope/)
+    await expect(createProvider({kind: 'cloud', connection: 'c', client: bad}).identity()).rejects.toThrow(/HTTP 401/)
+    expect(bad.calls[0]!.options.okStatuses).not.toContain(401)
   })
 })

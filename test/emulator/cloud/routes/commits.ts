@@ -90,7 +90,8 @@ const listCommits: CloudRoute['handler'] = (rawReq, ctx) => {
     maxPagelen: CLOUD_PAGELEN_MAX,
     param: 'page',
     cursorOf: (c) => c.hash.slice(0, 12),
-    startAt: (cursor) => commits.findIndex((c) => c.hash.startsWith(cursor)),
+    // A cursor is the next page's first hash (12 hex); anything else (e.g. page=2) is not a cursor.
+    startAt: (cursor) => (/^[0-9a-f]{12,40}$/.test(cursor) ? commits.findIndex((c) => c.hash.startsWith(cursor)) : -1),
   })
 }
 
