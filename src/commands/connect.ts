@@ -51,7 +51,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       env: 'BB_INTEGRATE_OAUTH_TIMEOUT',
       helpGroup: 'ADVANCED',
     }),
-    name: Flags.string({description: 'Connection name.', default: 'default'}),
+    name: Flags.string({description: 'Connection name (default: --connection / BB_INTEGRATE_CONNECTION, else "default").'}),
     add: Flags.boolean({description: 'Add another credential to an existing connection (rotation) instead of replacing.'}),
     'allow-insecure-store': Flags.boolean({
       description: 'Store secrets in a plain 0600 file in the config dir instead of the OS keychain.',
@@ -72,7 +72,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
     ])
     const env = readEnv()
     const config = new ConfigStore({configDir: env.configDir})
-    const name = flags.name
+    const name = flags.name ?? flags.connection ?? 'default'
     const existing = flags.add ? config.getConnection(name) : undefined
 
     let answers: ConnectAnswers = {

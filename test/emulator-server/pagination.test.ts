@@ -116,6 +116,17 @@ describe('Cloud pagination', () => {
     expect((await call(`${repo.url}/commits/${encodeURIComponent(main.name)}?pagelen=1`, {auth})).json.values[0].hash).toBe(main.head)
   })
 
+  it('sees commits pushed after an earlier listing (no stale commit index)', async () => {
+    const before = await collect(`${repo.url}/commits?pagelen=100`, auth)
+    const pushed = await emu.admin.mutate({type: 'push', repo: repo.key, commits: 2})
+    const hashes = pushed.details.commits as string[]
+    const after = await collect(`${repo.url}/commits?pagelen=100`, auth)
+    expect(after.values).toHaveLength(before.values.length + 2)
+    const onlyNew = await collect(`${repo.url}/commits?include=${hashes[hashes.length - 1]}&exclude=${before.values[0].hash}`, auth)
+    expect(onlyNew.values.map((c) => c.hash).sort()).toEqual([...hashes].sort())
+    expect((await call(`${repo.url}/commit/${hashes[0]}`, {auth})).status).toBe(200)
+  })
+
   it('builds next links on the origin the client used', async () => {
     // fetch() will not let a caller set Host, so speak node:http directly.
     const port = new URL(emu.url).port

@@ -42,7 +42,7 @@ export function checkDetail(world: World, d: WRepoDetail, now: string): string[]
   if (!d.branches.some((b) => b.name === d.repo.defaultBranch)) problems.push(`default branch ${d.repo.defaultBranch} missing`)
   d.commits.forEach((c, i) => {
     if (!/^[0-9a-f]{40}$/.test(c.hash)) problems.push(`hash ${c.hash}`)
-    if (!ISO_MS.test(c.date) || c.date > now) problems.push(`commit ${c.hash} date ${c.date}`)
+    if (!ISO_MS.test(c.date) || !c.date.endsWith('.000Z') || c.date > now) problems.push(`commit ${c.hash} date ${c.date} (git keeps whole seconds)`)
     for (const p of c.parents) {
       const j = index.get(p)
       if (j === undefined) problems.push(`commit ${c.hash}: parent ${p} not listed`)

@@ -40,3 +40,29 @@ describe('minimumRequests', () => {
     expect(w.minimumRequests('cloud', {commitFiles: true})).toBe(before + 1 + 71)
   })
 })
+
+describe('minimumRequests with reviews read from the PR listing', () => {
+  it('counts activity only where the listing cannot give review times', () => {
+    const world = createWorld({seed: 7, dataset: 'tiny'})
+    const prs = allDetails(world).flatMap((d) => d.pullRequests)
+    const activityPages = (p: (typeof prs)[number]): number => Math.max(1, Math.ceil(p.activity.length / CLOUD_PR_PAGELEN_MAX))
+    const cloudNeeds = prs.filter((p) => p.participants.some((x) => x.state === 'changes_requested'))
+    const dcNeeds = prs.filter((p) => p.participants.some((x) => x.state !== null))
+    expect(cloudNeeds.length).toBeGreaterThan(0)
+    expect(dcNeeds.length).toBeGreaterThan(cloudNeeds.length)
+    expect(dcNeeds.length).toBeLessThan(prs.length)
+    expect(world.minimumRequests('cloud', {reviews: true, reviewsFromListing: true})).toBe(world.minimumRequests('cloud') + cloudNeeds.reduce((n, p) => n + activityPages(p), 0))
+    expect(world.minimumRequests('datacenter', {reviews: true, reviewsFromListing: true})).toBe(world.minimumRequests('datacenter') + dcNeeds.length)
+  })
+
+  it('a comment after an approval makes participated_on useless for that review on Cloud', () => {
+    const world = createWorld({seed: 7, dataset: 'tiny'})
+    const repo = `${world.containers()[0]!.key}/${world.repos(world.containers()[0]!.key)[0]!.slug}`
+    const before = world.minimumRequests('cloud', {reviews: true, reviewsFromListing: true})
+    const id = Number(world.mutate({type: 'pr.create', repo}).details.id)
+    const user = String(world.mutate({type: 'pr.approve', repo, id}).details.user)
+    expect(world.minimumRequests('cloud', {reviews: true, reviewsFromListing: true})).toBe(before + 1)
+    world.mutate({type: 'pr.comment', repo, id, user})
+    expect(world.minimumRequests('cloud', {reviews: true, reviewsFromListing: true})).toBe(before + 2)
+  })
+})

@@ -21,12 +21,16 @@ describe('mutations', () => {
     const {world, quiet} = setup()
     const before = Date.parse(world.now())
     const result = world.mutate({type: 'push', repo: quiet, commits: 3})
-    expect(Date.parse(world.now())).toBe(before + MUTATION_STEP_MS)
+    // A push makes room for its commits, one second apart.
+    expect(Date.parse(world.now())).toBe(before + MUTATION_STEP_MS + 2000)
     const d = world.detail(quiet)
-    expect(d.commits[0]!.date).toBe(world.now())
+    expect(d.commits.slice(0, 3).map((c) => Date.parse(c.date))).toEqual([0, 1000, 2000].map((s) => Date.parse(world.now()) - s))
     expect(d.repo.updatedAt).toBe(world.now())
     expect(world.repo(quiet)!.updatedAt).toBe(world.now())
     expect(result.events).toEqual([{kind: 'push', repo: quiet}])
+    world.mutate({type: 'pr.comment', repo: quiet, id: 1})
+    expect(Date.parse(world.now())).toBe(before + 2 * MUTATION_STEP_MS + 2000)
+    expect(world.detail(quiet).pullRequests.find((p) => p.id === 1)!.updatedAt).toBe(world.now())
   })
 
   it('push adds commits on top of the branch, with new files and one rename', () => {

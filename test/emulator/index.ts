@@ -8,6 +8,7 @@ import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 
 import {cloudFlavor} from './cloud/index.js'
+import {datacenterFlavor} from './datacenter/index.js'
 import {AdminApi} from './server/admin.js'
 import type {CreatedToken, TokenRequest} from './server/admin.js'
 import {EmulatorCore} from './server/core.js'
@@ -66,13 +67,7 @@ export interface RunningEmulator {
   close(): Promise<void>
 }
 
-async function loadFlavor(flavor: Flavor): Promise<FlavorModule> {
-  if (flavor === 'cloud') return cloudFlavor
-  // The Data Center flavour is written separately; resolved at run time so either side compiles alone.
-  const path = './datacenter/index.js'
-  const mod = (await import(path)) as {datacenterFlavor: FlavorModule}
-  return mod.datacenterFlavor
-}
+const FLAVORS: Record<Flavor, FlavorModule> = {cloud: cloudFlavor, datacenter: datacenterFlavor}
 
 async function loadWorld(options: EmulatorOptions): Promise<World> {
   if (options.world) return options.world
@@ -80,7 +75,9 @@ async function loadWorld(options: EmulatorOptions): Promise<World> {
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const [flavor, world] = await Promise.all([loadFlavor(options.flavor), loadWorld(options)])
+  const flavor = FLAVORS[options.flavor]
+  if (!flavor) throw new Error(`unknown flavor ${String(options.flavor)}`)
+  const world = await loadWorld(options)
   const core = new EmulatorCore(world, flavor, options)
   if (options.faults) core.faults.set(options.faults)
   const admin = createAdmin(core)

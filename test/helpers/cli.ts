@@ -3,7 +3,7 @@
  * it call `ensureBuilt()` once (in beforeAll): it compiles only when dist/ is older than src/.
  */
 import {execFileSync, spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
-import {existsSync, readdirSync, statSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -112,18 +112,40 @@ function newestMtime(dir: string): number {
   return newest
 }
 
-/** Compile src/ (and the emulator) to dist/ when any source is newer than the build. */
+/**
+ * Compile src/ (and the emulator) to dist/ when any source is newer than the build. Test files run in
+ * parallel processes: a lock directory makes one of them build while the others wait for it.
+ */
 export function ensureBuilt(): void {
   const marker = path.join(ROOT, 'dist', 'src', 'index.js')
-  const built = existsSync(marker) ? statSync(marker).mtimeMs : 0
-  const sources = Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'test', 'emulator')))
-  if (built >= sources) return
+  const stale = (): boolean => {
+    const built = existsSync(marker) ? statSync(marker).mtimeMs : 0
+    return built < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'test', 'emulator')))
+  }
+  if (!stale()) return
+  const lock = path.join(ROOT, 'dist', '.build-lock')
+  mkdirSync(path.dirname(lock), {recursive: true})
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch {
+      // Another test process is building; a lock older than 3 minutes belongs to a dead one.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, {recursive: true, force: true})
+      if (Date.now() > deadline) throw new Error('timed out waiting for another test process to build dist/')
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
+    }
+  }
   try {
+    if (!stale()) return
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
       cwd: ROOT,
       stdio: 'pipe',
     })
   } catch {
     // tsc emits even with type errors elsewhere in the tree; the tests show whether the CLI works.
+  } finally {
+    rmSync(lock, {recursive: true, force: true})
   }
 }

@@ -41,6 +41,10 @@ export default class AuthStatus extends BaseCommand {
       }
     }
     if (status.envToken) this.info('BB_INTEGRATE_TOKEN is set: it overrides the stored credentials.')
+    if (status.envCheck) {
+      const e = status.envCheck
+      this.info(`  BB_INTEGRATE_TOKEN${e.connection ? ` on ${e.connection}` : ''}: ${e.status}${e.identity ? ` as ${e.identity}` : ''}${e.message ? `: ${e.message}` : ''}`)
+    }
     if (flags.check && status.valid === false) process.exitCode = ExitCode.Auth
     return status
   }

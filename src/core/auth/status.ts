@@ -36,6 +36,8 @@ export interface AuthStatus {
   defaultConnection: string | null
   /** BB_INTEGRATE_TOKEN overrides stored credentials when set. */
   envToken: boolean
+  /** With --check and BB_INTEGRATE_TOKEN: whether that token works (what CI will use). */
+  envCheck?: {connection: string | null; principal: string | null; identity: string | null} & NonNullable<CredentialStatus['check']>
   connections: ConnectionStatus[]
   /** With --check: true when every credential checked answered. */
   valid?: boolean
@@ -115,6 +117,10 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
     }
     if (!(opened instanceof Error)) await opened.close()
   }
+  if (options.env.token) {
+    status.envCheck = await checkEnvToken(options)
+    if (status.envCheck.status !== 'ok') valid = false
+  }
   status.valid = valid
   return status
 }
@@ -123,4 +129,21 @@ function describeFailure(error: unknown): NonNullable<CredentialStatus['check']>
   if (error instanceof AuthError) return {status: 'invalid', message: error.message, code: error.code}
   if (error instanceof BbError) return {status: 'error', message: error.message, code: error.code}
   return {status: 'error', message: error instanceof Error ? error.message : String(error), code: null}
+}
+
+async function checkEnvToken(options: AuthStatusOptions): Promise<NonNullable<AuthStatus['envCheck']>> {
+  let opened
+  try {
+    opened = await openConnection({...options.open, name: options.name, env: options.env, config: options.config})
+  } catch (error) {
+    return {connection: null, principal: null, identity: null, ...describeFailure(error)}
+  }
+  try {
+    const identity = await opened.provider.identity()
+    return {connection: opened.connection.name, principal: opened.credentials[0]?.principal ?? null, identity: identity.displayName ?? identity.id, status: 'ok', message: null, code: null}
+  } catch (error) {
+    return {connection: opened.connection.name, principal: opened.credentials[0]?.principal ?? null, identity: null, ...describeFailure(error)}
+  } finally {
+    await opened.close()
+  }
 }

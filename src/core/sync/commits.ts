@@ -1,3 +1,4 @@
+import {HttpError} from '../errors.js'
 import {extractIssueKeys} from '../issue-keys.js'
 import type {CommitFile} from '../model.js'
 import type {Branch} from '../provider/types.js'
@@ -55,13 +56,32 @@ export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyn
   }
 
   const resume = parseCursor(state.cursors.commits)
-  let cursor: string | null = resume && sameSet(resume.include, include) && sameSet(resume.exclude, exclude) ? resume.cursor : null
+  const resumable = resume && sameSet(resume.include, include) && sameSet(resume.exclude, exclude) ? resume.cursor : null
+  let finished = false
+  try {
+    finished = await walk(ctx, repo, heads, include, exclude, resumable)
+  } catch (error) {
+    // A force-push can leave an old head that no longer exists, and the API refuses to exclude it.
+    // Fall back to excluding only heads that are still there: more commits re-read, none missed.
+    if (!(error instanceof HttpError && error.status === 404) || exclude.length === 0 || ctx.signal.aborted) throw error
+    const current = new Set(heads.map((h) => h.head))
+    const safeExclude = exclude.filter((h) => current.has(h))
+    ctx.emit({type: 'warning', repo, message: 'A previously synced branch head no longer exists (force-push?); walking commits again from the current heads.'})
+    finished = await walk(ctx, repo, heads, include, safeExclude, null)
+  }
+  // A provider may end without an explicit last page (no pages at all): the walk is still complete.
+  if (!finished) await ctx.store.write({connection: options.connection, branchHeads: {repo, heads}, cursor: {repo, phase: 'commits', value: null}})
+  return {headsChanged}
+}
+
+/** One commit walk, each page committed with its cursor; the last page also records the heads. Returns whether a last page was seen. */
+async function walk(ctx: SyncContext, repo: string, heads: StoredBranchHead[], include: string[], exclude: string[], cursor: string | null): Promise<boolean> {
+  const {options} = ctx
   let written = 0
   let finished = false
   for await (const page of ctx.provider.commits(repo, {include, exclude, cursor}, ctx.signal)) {
     const commits = page.items.map((r) => r.commit)
     const last = page.cursor === null
-    cursor = page.cursor
     await ctx.store.write({
       connection: options.connection,
       users: page.items.flatMap((r) => r.users),
@@ -77,9 +97,7 @@ export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyn
     ctx.counted(repo, 'user', new Set(page.items.flatMap((r) => r.users.map((u) => u.id))).size)
     ctx.emit({type: 'repo', repo, phase: 'commits', done: written, total: null})
   }
-  // A provider may end without an explicit last page (no pages at all): the walk is still complete.
-  if (!finished) await ctx.store.write({connection: options.connection, branchHeads: {repo, heads}, cursor: {repo, phase: 'commits', value: null}})
-  return {headsChanged}
+  return finished
 }
 
 /** Commits whose files are written per transaction: few enough to lose little to a kill, many enough to amortise commits. */

@@ -37,7 +37,8 @@ function wrap(text: string, width: number): string[] {
 /** For a terminal: status symbol, title, wrapped detail, remedy under it. */
 export function formatTable(report: ValidateReport, columns = 100): string {
   const titleWidth = Math.min(38, Math.max(...report.checks.map((c: CheckResult) => c.title.length)))
-  const detailWidth = Math.max(30, columns - titleWidth - 8)
+  // "✓ PASS  " + title + two spaces, and one column spare so the terminal never wraps on its own.
+  const detailWidth = Math.max(30, columns - titleWidth - 11)
   const lines: string[] = []
   for (const c of report.checks) {
     const title = c.title.length > titleWidth ? c.title.slice(0, titleWidth - 1) + '…' : c.title.padEnd(titleWidth)

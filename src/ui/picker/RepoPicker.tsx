@@ -83,6 +83,8 @@ export function RepoPicker(props: RepoPickerProps) {
   // re-subscribed a handler that closes over the newest render.
   const viewRef = useRef(view)
   viewRef.current = view
+  const cacheRef = useRef(cache)
+  cacheRef.current = cache
   const heightRef = useRef(height)
   heightRef.current = height
 
@@ -97,7 +99,7 @@ export function RepoPicker(props: RepoPickerProps) {
     let done: 'confirm' | 'cancel' | undefined
     for (const [ch, k] of keys) {
       // The view a filter keystroke sees is the one for the query typed so far.
-      const view = state.query === stateRef.current.query ? latest : cache.view(state.query)
+      const view = state.query === stateRef.current.query ? latest : cacheRef.current.view(state.query)
       const result = handleKey(state, ch, k, view, heightRef.current - 1)
       state = result.state
       if (result.done) {

@@ -202,3 +202,29 @@ describe('bb-integrate connect / auth status / disconnect (built CLI, emulator)'
     expect(findSecrets(secrets, {}, dirs).length).toBeGreaterThan(0)
   })
 })
+
+describe('auth status --check with BB_INTEGRATE_TOKEN (CI, no config)', () => {
+  let emu: RunningEmulator
+  beforeAll(async () => {
+    ensureBuilt()
+    emu = await startEmulator({flavor: 'cloud', dataset: 'tiny'})
+  })
+  afterAll(async () => emu?.close())
+
+  it('checks the env token (exit 0), and a bad one exits 3 without printing it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bbi-env-'))
+    try {
+      const token = await emu.admin.createToken({kind: 'api-token'})
+      const env = {BB_INTEGRATE_CONFIG_DIR: dir, BB_INTEGRATE_TOKEN: token.secret, BB_INTEGRATE_EMAIL: token.login as string, BB_INTEGRATE_PROVIDER: 'cloud', BB_INTEGRATE_URL: emu.apiBase}
+      const ok = await runCli(['auth', 'status', '--check', '--json'], {env})
+      expect(ok.code).toBe(0)
+      expect(JSON.parse(ok.stdout).envCheck).toMatchObject({status: 'ok', principal: `cloud-user:${token.login}`})
+      const bad = await runCli(['auth', 'status', '--check', '--json'], {env: {...env, BB_INTEGRATE_TOKEN: 'ATATT3xwrong-token-value'}})
+      expect(bad.code).toBe(3)
+      expect(JSON.parse(bad.stdout).envCheck.status).toBe('invalid')
+      expect(findSecrets([token.secret, 'ATATT3xwrong-token-value'], {a: ok.stdout, b: ok.stderr, c: bad.stdout, d: bad.stderr}, [dir])).toEqual([])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})

@@ -124,6 +124,14 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>, reope
       expect(s.prWatermark).toBe('2026-05-01T00:00:00.000Z')
       expect(s.lastCompletedAt).toBe('2026-05-02T00:00:00.000Z')
       expect((await store.repoState('c', 'ws/b')).branchHeads).toEqual([])
+      // Newest stored PR time (server clock) and PRs whose reviews are not synced for their version.
+      await store.write({connection: 'c', pullRequests: [
+        {pullRequest: pr('ws/a', 1, {updatedAt: '2026-04-01T00:00:00.000Z'}), mergeCommitShort: null, reviews: []},
+        {pullRequest: pr('ws/a', 2, {updatedAt: '2026-04-03T00:00:00.000Z'}), mergeCommitShort: null},
+      ]})
+      s = await store.repoState('c', 'ws/a')
+      expect(s.maxPrUpdatedAt).toBe('2026-04-03T00:00:00.000Z')
+      expect(s.prsWithoutReviews).toBe(1)
       expect((await store.repoState('other', 'ws/a')).cursors).toEqual({})
       await store.close()
     })

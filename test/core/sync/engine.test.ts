@@ -10,6 +10,7 @@ import type {EntityName} from '../../../src/core/model.js'
 import {openStore} from '../../../src/core/store/open.js'
 import type {Store} from '../../../src/core/store/types.js'
 import {runSync} from '../../../src/core/sync/engine.js'
+import {incrementalSince} from '../../../src/core/sync/pull-requests.js'
 import type {SyncEvent} from '../../../src/core/sync/events.js'
 import type {SyncOptions} from '../../../src/core/sync/options.js'
 import {collect} from '../store/fixtures.js'
@@ -47,6 +48,17 @@ async function sync(provider: FakeProvider, store: Store, options: Partial<SyncO
   }
   return {events, error, summary, requests: provider.calls.length - before, last: events.at(-1)}
 }
+
+describe('incremental PR query start', () => {
+  const state = {prWatermark: '2026-06-10T00:00:00.000Z', maxPrUpdatedAt: '2026-06-01T00:00:00.000Z', lastCompletedAt: 'x', prsWithoutReviews: 0, branchHeads: [], cursors: {}}
+  it('takes the earlier of our clock and the server\'s, minus the overlap; no stored PR → list everything', () => {
+    // The server's clock is behind ours (or logical, as in the emulator): its newest time wins.
+    expect(incrementalSince(state, 60_000)).toBe('2026-05-31T23:59:00.000Z')
+    expect(incrementalSince({...state, maxPrUpdatedAt: '2026-07-01T00:00:00.000Z'}, 0)).toBe('2026-06-10T00:00:00.000Z')
+    expect(incrementalSince({...state, maxPrUpdatedAt: null}, 0)).toBeNull()
+    expect(incrementalSince({...state, prWatermark: null}, 0)).toBeNull()
+  })
+})
 
 describe('runSync with a fake provider', () => {
   it('a first sync stores exactly the truth, with every event stream ending in a summary', async () => {
@@ -218,6 +230,20 @@ describe('runSync with a fake provider', () => {
     expect(files.every((f) => f.path.startsWith('src/'))).toBe(true)
     // And reviews come back for PRs whose reviews were never synced, even though the PRs did not change.
     expect(await store.count('review')).toBe(provider.truth('review').length)
+    await store.close()
+  })
+
+  it('a force-push that removed a known head falls back to a safe walk and misses nothing', async () => {
+    const provider = smallWorld()
+    const store = await freshStore()
+    await sync(provider, store, {repos: ['ws/beta']})
+    const fresh = provider.forcePush('ws/beta', 'dev', 2)
+    const r = await sync(provider, store, {repos: ['ws/beta']})
+    expect(r.error).toBeNull()
+    expect(r.events.some((e) => e.type === 'warning' && /force-push/.test(e.message))).toBe(true)
+    const stored = new Set((await collect(store.export('commit'))).map((c) => c.hash))
+    for (const h of fresh) expect(stored.has(h)).toBe(true)
+    expect(r.summary?.complete).toBe(true)
     await store.close()
   })
 

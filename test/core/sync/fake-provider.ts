@@ -9,6 +9,7 @@ import type {
   ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Page, Provider, PullRequestListOptions,
   PullRequestRecord, RepoCounts, RepoListOptions,
 } from '../../../src/core/provider/types.js'
+import {HttpError} from '../../../src/core/errors.js'
 import {hashOf} from '../store/fixtures.js'
 
 export interface FakePr {
@@ -82,6 +83,16 @@ export class FakeProvider implements Provider {
     else r.branches.push({name: branch, head: head!})
     r.repo.updatedAt = this.tick()
     return made
+  }
+
+  /** Rewrite a branch: drop its head commit (gone from the server) and push `n` new ones on its parent. */
+  forcePush(key: string, branch: string, n: number): string[] {
+    const r = this.repos.get(key)!
+    const b = r.branches.find((x) => x.name === branch)!
+    const old = r.commits.get(b.head)!
+    r.commits.delete(b.head)
+    b.head = old.commit.parents[0]!
+    return this.push(key, branch, n)
   }
 
   /** Merge two heads into `into` (a commit with two parents). */
@@ -256,6 +267,9 @@ export class FakeProvider implements Provider {
         }
         return seen
       }
+      // Like Cloud: excluding a commit that does not exist is a 404, not an empty set.
+      const missing = options.exclude.find((h) => !r.commits.has(h))
+      if (missing) throw new HttpError(`Commit not found: ${missing}`, 404)
       const excluded = reach(options.exclude)
       return [...reach(options.include)].filter((h) => !excluded.has(h))
         .map((h) => r.commits.get(h)!.commit)

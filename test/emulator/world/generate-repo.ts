@@ -11,7 +11,7 @@ import {FileTree, changeFiles, netChanges} from './files.js'
 import {rngFor} from './prng.js'
 import type {Rng} from './prng.js'
 import {branchName, chooseKeys, commitMessage, description, mergeMessage, prTitle, uniqueName} from './text.js'
-import {HOUR, MINUTE, DAY, iso} from './time.js'
+import {DAY, HOUR, MINUTE, iso, wholeSeconds} from './time.js'
 import type {WBranch, WCommit, WFile, WPullRequest, WRepo, WRepoDetail, WUser} from './types.js'
 import {BOTS, BRANCH_PREFIXES} from './vocabulary.js'
 
@@ -250,9 +250,12 @@ class RepoGenerator {
     }
   }
 
-  /** A strictly later time than anything before: keeps date order topological. */
+  /**
+   * A strictly later whole second than anything before: keeps date order topological, at git's
+   * precision (PR open/close events share the clock, so a merge commit's date is its PR's closedAt).
+   */
   private tick(t: number): number {
-    this.lastTime = Math.max(t, this.lastTime + 1)
+    this.lastTime = Math.max(wholeSeconds(t), this.lastTime + 1000)
     return this.lastTime
   }
 

@@ -7,19 +7,41 @@
  * - DC: projects; repositories per project; pull requests per repository (state=ALL); activities
  *   per PR; branches, commits per repository; changes per commit.
  * An empty listing still costs one request (an empty repository: one for branches, one for commits).
+ * `reviewsFromListing` counts activity only for PRs whose review times the PR listing cannot give.
  * Each world activity entry is one entry in either flavour's activity listing. The commit count
  * assumes one listing reaches every commit (Cloud's /commits does; on DC it is a lower bound, since
  * DC lists per branch). Identity and permission checks are not counted.
  */
 import {CLOUD_DIFFSTAT_PAGELEN_MAX, CLOUD_PAGELEN_MAX, CLOUD_PR_PAGELEN_MAX, DC_LIMIT_MAX} from './limits.js'
 import {repoKeyOf} from './truth.js'
-import type {Flavor, World} from './types.js'
+import type {Flavor, WPullRequest, World} from './types.js'
 
 export function pages(items: number, pageSize: number): number {
   return Math.max(1, Math.ceil(items / pageSize))
 }
 
-export function minimumRequestsOf(world: World, flavor: Flavor, options: {commitFiles?: boolean; reviews?: boolean} = {}): number {
+export interface MinimumOptions {
+  commitFiles?: boolean
+  reviews?: boolean
+  /**
+   * Read activity only where the PR listing cannot give the review times: on Cloud, PRs with a
+   * change request (or an approval whose `participated_on` is not the approval's time); on DC, PRs
+   * with any reviewer state (DC participants carry no time). Without it, every PR's activity counts.
+   */
+  reviewsFromListing?: boolean
+}
+
+/** Does a complete sync need this PR's activity to get its reviews right? */
+export function needsActivity(flavor: Flavor, pr: WPullRequest): boolean {
+  return pr.participants.some((p) => {
+    if (p.state === null) return false
+    if (flavor === 'datacenter' || p.state === 'changes_requested') return true
+    const approvedAt = pr.activity.filter((a) => a.user === p.user && a.kind === 'approval').at(-1)?.at
+    return approvedAt !== p.participatedOn
+  })
+}
+
+export function minimumRequestsOf(world: World, flavor: Flavor, options: MinimumOptions = {}): number {
   const cloud = flavor === 'cloud'
   const list = cloud ? CLOUD_PAGELEN_MAX : DC_LIMIT_MAX
   const prPage = cloud ? CLOUD_PR_PAGELEN_MAX : DC_LIMIT_MAX
@@ -32,7 +54,9 @@ export function minimumRequestsOf(world: World, flavor: Flavor, options: {commit
     for (const r of repos) {
       const d = world.detail(repoKeyOf(r))
       total += pages(d.pullRequests.length, prPage)
-      if (options.reviews) for (const pr of d.pullRequests) total += pages(pr.activity.length, prPage)
+      if (options.reviews) {
+        for (const pr of d.pullRequests) if (!options.reviewsFromListing || needsActivity(flavor, pr)) total += pages(pr.activity.length, prPage)
+      }
       total += pages(d.branches.length, list)
       total += pages(d.commits.length, list)
       if (options.commitFiles) for (const commit of d.commits) total += pages(commit.files.length, filePage)

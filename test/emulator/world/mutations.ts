@@ -9,7 +9,7 @@ import {FileTree, addedFile, changeFiles, netChanges, renamedFile} from './files
 import {identity} from './generate-repo.js'
 import type {Rng} from './prng.js'
 import {branchName, chooseKeys, commitMessage, mergeMessage, prTitle, uniqueName} from './text.js'
-import {iso} from './time.js'
+import {iso, wholeSeconds} from './time.js'
 import type {Mutation, MutationResult, WActivityKind, WCommit, WFile, WParticipant, WPullRequest, WRepoDetail, WUser} from './types.js'
 import {BRANCH_PREFIXES} from './vocabulary.js'
 
@@ -26,7 +26,7 @@ export interface MutationContext {
 type RepoMutation = Exclude<Mutation, {type: 'repo.create'} | {type: 'repo.delete'}>
 type Events = MutationResult['events']
 
-/** The most commits one push may add: their times are spaced 1 ms apart below the mutation time. */
+/** The most commits one push may add (one second apart, ending at the mutation's time). */
 export const MAX_PUSH_COMMITS = 1000
 
 export function applyMutation(detail: WRepoDetail, m: RepoMutation, ctx: MutationContext): MutationResult {
@@ -123,7 +123,7 @@ function push(detail: WRepoDetail, m: Extract<Mutation, {type: 'push'}>, ctx: Mu
       hash: newHash(detail, ctx.rng),
       parents: parent ? [parent] : [],
       ...identity(ctx.rng, pusher),
-      date: iso(ctx.at - (count - 1 - i)),
+      date: iso(wholeSeconds(ctx.at) - (count - 1 - i) * 1000),
       message: m.message ?? commitMessage(ctx.rng, chooseKeys(ctx.rng, ctx.jira, 0.3, 0.1)),
       files,
     }
@@ -167,7 +167,7 @@ function createPr(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.create'}>
       hash: newHash(detail, ctx.rng),
       parents: [targetHead],
       ...identity(ctx.rng, author),
-      date: iso(ctx.at - 1),
+      date: iso(wholeSeconds(ctx.at) - 1000),
       message: commitMessage(ctx.rng, {jira: keys.jira, hash: null}),
       files: changeFiles(ctx.rng, tree, 2),
     }
@@ -285,7 +285,7 @@ function merge(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.merge'}>, ct
     hash: newHash(detail, ctx.rng),
     parents: [targetHead, sourceHead],
     ...identity(ctx.rng, user),
-    date: iso(ctx.at),
+    date: iso(wholeSeconds(ctx.at)),
     message: mergeMessage(pr.sourceBranch, pr.id, pr.title, approvers),
     files,
   }

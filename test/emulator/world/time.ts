@@ -2,7 +2,7 @@
 
 /** Default start of the logical clock; every generated timestamp is earlier. */
 export const DEFAULT_START = '2026-06-01T00:00:00.000Z'
-/** How far one mutation moves the clock: wide enough for a push's commits to get distinct times. */
+/** How far one mutation moves the clock (a push of n commits moves it n − 1 seconds further). */
 export const MUTATION_STEP_MS = 60_000
 export const MINUTE = 60_000
 export const HOUR = 60 * MINUTE
@@ -16,6 +16,11 @@ function pad(n: number, width: number): string {
  * `new Date(ms).toISOString()` for years 1970–9999, several times faster: the large dataset formats
  * about ten thousand timestamps per repository. Civil-from-days after Howard Hinnant.
  */
+/** Git stores commit times in whole seconds. */
+export function wholeSeconds(ms: number): number {
+  return Math.floor(ms / 1000) * 1000
+}
+
 export function iso(ms: number): string {
   const days = Math.floor(ms / DAY)
   let rest = ms - days * DAY

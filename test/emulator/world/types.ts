@@ -172,6 +172,9 @@ export interface World {
    * (e.g. the emulator's origin) fills repository `url`; without it `url` is null.
    */
   truth<E extends EntityName>(flavor: Flavor, entity: E, connection: string, options?: {webBase?: string}): Iterable<EntityMap[E]>
-  /** The fewest requests a complete listing needs with the largest allowed pages. */
-  minimumRequests(flavor: Flavor, options?: {commitFiles?: boolean; reviews?: boolean}): number
+  /**
+   * The fewest requests a complete listing needs with the largest allowed pages. With
+   * `reviewsFromListing`, PR activity counts only where the PR listing cannot give review times.
+   */
+  minimumRequests(flavor: Flavor, options?: {commitFiles?: boolean; reviews?: boolean; reviewsFromListing?: boolean}): number
 }

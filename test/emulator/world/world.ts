@@ -12,9 +12,10 @@ import {buildLayout} from './layout.js'
 import type {Layout, RepoSlot} from './layout.js'
 import {Lru} from './lru.js'
 import {minimumRequestsOf} from './minimum.js'
-import {applyMutation} from './mutations.js'
+import type {MinimumOptions} from './minimum.js'
+import {MAX_PUSH_COMMITS, applyMutation} from './mutations.js'
 import {rngFor} from './prng.js'
-import {DEFAULT_START, MUTATION_STEP_MS, iso} from './time.js'
+import {DEFAULT_START, MUTATION_STEP_MS, iso, wholeSeconds} from './time.js'
 import {repoKeyOf, truthOf} from './truth.js'
 import type {TruthOptions} from './truth.js'
 import type {Flavor, Mutation, MutationResult, WContainer, WProject, WRepo, WRepoDetail, WUser, World} from './types.js'
@@ -30,7 +31,7 @@ export interface WorldOptions {
   flavor?: Flavor
   /** Start of the logical clock (ISO); all generated history is earlier. */
   start?: string
-  /** Repository details kept materialised (default 8). */
+  /** Repository details kept materialised (default 16: a sync at concurrency 8 plus webhook renders). */
   cacheSize?: number
 }
 
@@ -56,6 +57,8 @@ export class GeneratedWorld implements World {
   private readonly userIndex: Map<string, WUser>
   private readonly slots = new Map<string, RepoSlot>()
   private readonly start: number
+  /** The logical clock (epoch ms); moved by each successful mutation. */
+  private clock: number
   private seq = 0
   private nextRepoId: number
   private readonly cache: Lru<string, WRepoDetail>
@@ -71,9 +74,11 @@ export class GeneratedWorld implements World {
     this.flavor = options.flavor ?? 'cloud'
     this.plan = planFor(options.dataset)
     this.dataset = this.plan.name
-    this.start = Date.parse(options.start ?? DEFAULT_START)
+    // Whole seconds, so mutation times are valid git commit times too.
+    this.start = wholeSeconds(Date.parse(options.start ?? DEFAULT_START))
     if (Number.isNaN(this.start)) throw new Error(`bad start time ${options.start}`)
-    this.cache = new Lru(options.cacheSize ?? 8)
+    this.clock = this.start
+    this.cache = new Lru(options.cacheSize ?? 16)
     this.userList = generateUsers(this.seed, this.plan.users)
     this.userIndex = new Map(this.userList.map((u) => [u.uuid, u]))
     this.layout = buildLayout(this.seed, this.flavor, this.plan, this.start)
@@ -88,7 +93,7 @@ export class GeneratedWorld implements World {
   }
 
   now(): string {
-    return iso(this.start + this.seq * MUTATION_STEP_MS)
+    return iso(this.clock)
   }
 
   users(): WUser[] {
@@ -173,7 +178,9 @@ export class GeneratedWorld implements World {
   }
 
   mutate(m: Mutation): MutationResult {
-    const at = this.start + (this.seq + 1) * MUTATION_STEP_MS
+    // A push's commits are one second apart and all later than anything before.
+    const pushed = m.type === 'push' && Number.isInteger(m.commits) ? Math.min(Math.max(m.commits ?? 1, 1), MAX_PUSH_COMMITS) : 1
+    const at = this.clock + MUTATION_STEP_MS + (pushed - 1) * 1000
     let result: MutationResult
     if (m.type === 'repo.create') result = this.createRepo(m.container, m.slug, at)
     else if (m.type === 'repo.delete') result = this.deleteRepo(m.repo)
@@ -193,6 +200,7 @@ export class GeneratedWorld implements World {
       this.overrides.set(m.repo, {...detail.repo})
     }
     this.seq++
+    this.clock = at
     this.minimumCache.clear()
     return result
   }
@@ -240,8 +248,8 @@ export class GeneratedWorld implements World {
     return truthOf(this, flavor, entity, connection, options)
   }
 
-  minimumRequests(flavor: Flavor, options: {commitFiles?: boolean; reviews?: boolean} = {}): number {
-    const key = `${flavor}:${options.commitFiles === true}:${options.reviews === true}`
+  minimumRequests(flavor: Flavor, options: MinimumOptions = {}): number {
+    const key = `${flavor}:${options.commitFiles === true}:${options.reviews === true}:${options.reviewsFromListing === true}`
     let n = this.minimumCache.get(key)
     if (n === undefined) {
       n = minimumRequestsOf(this, flavor, options)

@@ -132,6 +132,17 @@ describe('RepoPicker', () => {
     expect(m.result()).toEqual({confirmed: true, selection: []})
   })
 
+  it('handles a chunk of keys at once (paste, tmux send-keys): "/web" filters, then " " toggles', async () => {
+    const m = mount()
+    mounted = m.instance
+    await loaded(m.instance)
+    await press(m.instance.stdin, '/web')
+    expect(m.instance.lastFrame()).toContain('Filter: web█')
+    await press(m.instance.stdin, ENTER, 'ja')
+    const web = m.repos.filter((r) => r.key.includes('web')).length
+    expect(m.instance.lastFrame()).toContain(`${web} selected`)
+  })
+
   it('esc cancels without a selection', async () => {
     const m = mount({initial: ['ws0/api-0000']})
     mounted = m.instance

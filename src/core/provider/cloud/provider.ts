@@ -178,7 +178,9 @@ export class CloudProvider implements Provider {
     const {container, slug} = splitRepoKey(repo)
     const include = unique(options.include)
     const exclude = unique(options.exclude)
-    const refs = new URLSearchParams([...include.map((r) => ['include', r]), ...exclude.map((r) => ['exclude', r])])
+    const refs = new URLSearchParams([
+      ...include.map((r): [string, string] => ['include', r]), ...exclude.map((r): [string, string] => ['exclude', r]),
+    ])
     const long = refs.toString().length > MAX_URL_REFS
     const query = {
       ...(long ? {} : {include, exclude}),

@@ -35,7 +35,7 @@ export const reachabilityCheck: Check = {
     if (!deps.connection) return [row(this.id, this.title, 'skip', 'No connection configured.')]
     const r = await probes.reach()
     if (!r) return [row(this.id, this.title, 'skip', 'No connection configured.')]
-    if (r.ok) return [row(this.id, this.title, 'pass', r.detail)]
+    if (r.ok) return [row(this.id, this.title, r.proxy ? 'skip' : 'pass', r.detail)]
     const stage = {dns: 'DNS lookup', tcp: 'TCP connect', tls: 'TLS handshake', ok: ''}[r.stage]
     return [row(this.id, this.title, 'fail', `${stage} failed: ${r.detail}`, r.remedy)]
   },

@@ -15,14 +15,17 @@ import type {CloudRoute} from '../scopes.js'
 
 interface Graph {
   byHash: Map<string, WCommit>
+  /** What the index was built from: mutations may grow a detail's commits in place. */
+  size: number
+  head: string | undefined
 }
 
 const graphs = new WeakMap<WRepoDetail, Graph>()
 
 function graph(detail: WRepoDetail): Graph {
   let g = graphs.get(detail)
-  if (!g) {
-    g = {byHash: new Map(detail.commits.map((c) => [c.hash, c]))}
+  if (!g || g.size !== detail.commits.length || g.head !== detail.commits[0]?.hash) {
+    g = {byHash: new Map(detail.commits.map((c) => [c.hash, c])), size: detail.commits.length, head: detail.commits[0]?.hash}
     graphs.set(detail, g)
   }
   return g

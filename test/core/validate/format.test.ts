@@ -1,0 +1,40 @@
+import {describe, expect, it} from 'vitest'
+
+import {formatPlain, formatTable} from '../../../src/core/validate/format.js'
+import type {ValidateReport} from '../../../src/core/validate/types.js'
+
+const report: ValidateReport = {
+  ok: false, connection: 'default', provider: 'cloud', durationMs: 420,
+  checks: [
+    {id: 'config', title: 'Configuration', status: 'pass', detail: 'Connection "default".', remedy: null},
+    {id: 'repo:acme/api', title: 'Repository acme/api readable', status: 'fail', detail: 'acme/api no longer exists or is not visible to this credential, which is a long sentence that needs wrapping in a narrow terminal.', remedy: 'Deselect it.'},
+    {id: 'webhooks', title: 'Webhooks present with a secret', status: 'skip', detail: 'webhooks not configured yet', remedy: null},
+    {id: 'rate-limit', title: 'Rate-limit headroom', status: 'warn', detail: 'Budget low.', remedy: 'Wait.'},
+  ],
+}
+
+describe('validate output', () => {
+  it('plain: one greppable line per check, remedies indented, a summary', () => {
+    expect(formatPlain(report)).toBe([
+      'PASS config: Connection "default".',
+      'FAIL repo:acme/api: acme/api no longer exists or is not visible to this credential, which is a long sentence that needs wrapping in a narrow terminal.',
+      '     remedy: Deselect it.',
+      'SKIP webhooks: webhooks not configured yet',
+      'WARN rate-limit: Budget low.',
+      '     remedy: Wait.',
+      'validate FAILED: 1 passed, 1 warnings, 1 failed, 1 skipped (0.4 s)',
+      '',
+    ].join('\n'))
+  })
+
+  it('table: status symbols, aligned titles, wrapped details within the width', () => {
+    const out = formatTable(report, 80)
+    const lines = out.split('\n')
+    expect(lines[0]).toMatch(/^✓ PASS  Configuration\s+Connection "default"\.$/)
+    expect(lines[1]).toMatch(/^✗ FAIL  Repository acme\/api readable\s+acme\/api no longer/)
+    expect(lines.every((l) => [...l].length < 80)).toBe(true)
+    expect(lines.some((l) => [...l].length > 70)).toBe(true)
+    expect(out).toContain('→ Deselect it.')
+    expect(out).toMatch(/validate FAILED/)
+  })
+})
