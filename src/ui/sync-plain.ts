@@ -25,6 +25,8 @@ function formatDuration(ms: number): string {
 export function plainSink(write: (line: string) => void = (line) => process.stderr.write(line), now: () => number = Date.now, everyMs = 5000): SyncEventSink {
   const lastProgress = new Map<string, number>()
   const repoCounts = new Map<string, EntityCounts>()
+  const repoPhase = new Map<string, string>()
+  let planned = false
   const out = (line: string) => write(line + '\n')
   return (event: SyncEvent) => {
     switch (event.type) {
@@ -32,9 +34,11 @@ export function plainSink(write: (line: string) => void = (line) => process.stde
         out(`sync: ${event.repos} repositories of connection "${event.connection}" (${event.provider}) → ${event.store}${event.full ? ' [full]' : ''}${event.shard ? ` [shard ${event.shard}]` : ''}`)
         break
       case 'plan':
-        out(`plan: ${event.repo}: ~${event.estimatedRequests} requests (${event.pullRequests ?? '?'} PRs, ${event.commits ?? '?'} commits)`)
+        // Unknown counts (Data Center gives none cheaply) make the figure a floor, not an estimate.
+        out(`plan: ${event.repo}: ${event.pullRequests === null || event.commits === null ? '≥' : '~'}${event.estimatedRequests} requests (${event.pullRequests ?? '?'} PRs, ${event.commits ?? '?'} commits)`)
         break
       case 'planSummary':
+        planned = true
         out(`plan: ${event.repos} repositories, ~${event.estimatedRequests} requests, ~${formatDuration(event.estimatedSeconds * 1000)} at ${event.requestsPerHour} requests/hour per principal`)
         break
       case 'repo':
@@ -43,7 +47,8 @@ export function plainSink(write: (line: string) => void = (line) => process.stde
           out(`${event.repo}: done (${formatCounts(repoCounts.get(event.repo) ?? {})})`)
         } else if (event.phase === 'failed' || event.phase === 'skipped') {
           out(`${event.repo}: ${event.phase}`)
-        } else if (event.done === 0 || event.done === undefined) {
+        } else if (repoPhase.get(event.repo) !== event.phase) {
+          repoPhase.set(event.repo, event.phase)
           out(`${event.repo}: ${PHASE_TEXT[event.phase] ?? event.phase}…`)
         } else if (now() - (lastProgress.get(event.repo) ?? 0) >= everyMs) {
           lastProgress.set(event.repo, now())
@@ -69,6 +74,10 @@ export function plainSink(write: (line: string) => void = (line) => process.stde
         out(`error: ${event.repo ? `${event.repo}: ` : ''}${event.message}`)
         break
       case 'summary':
+        if (planned) {
+          out(`plan ${event.complete ? 'done' : `stopped (${event.stopReason ?? 'incomplete'})`}: ${event.requests} requests spent on counting, nothing synced`)
+          break
+        }
         out(`sync ${event.complete ? 'complete' : `stopped (${event.stopReason ?? 'incomplete'})`}: ${event.reposDone} done, ${event.reposFailed} failed, ${event.reposLeft} left; ${formatCounts(event.counts)}; ${event.requests} requests, ${event.retries} retries, ${event.rateLimitWaits} rate-limit waits in ${formatDuration(event.durationMs)}`)
         break
       default:

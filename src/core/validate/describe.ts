@@ -28,7 +28,8 @@ export function describeError(err: unknown): DescribedError {
   const status =
     err instanceof HttpError ? err.status : typeof details.status === 'number' ? details.status : typeof e.status === 'number' ? e.status : null
   const body = readErrorBody(err instanceof HttpError ? err.body : details.body)
-  const required = strings(details.required) ?? strings(details.missingScopes) ?? body.required ?? []
+  // `missing` (required minus granted) names exactly what to add; fall back to everything required.
+  const required = strings(details.missing) ?? strings(details.required) ?? body.required ?? []
   const granted = strings(details.granted) ?? body.granted
   const base = {status, required, granted, message}
 

@@ -4,6 +4,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {BudgetExhaustedError, ExitCode, exitCodeOf} from '../../../src/core/errors.js'
 import {expectStoreEqualsTruth, startSyncRig} from './emulator-rig.js'
 import type {SyncRig} from './emulator-rig.js'
 
@@ -54,4 +55,24 @@ describe.each(['cloud', 'datacenter'] as const)('%s: fault storm', (flavor) => {
     await expectStoreEqualsTruth(rig, store, ['repository', 'pullRequest', 'review', 'commit', 'issueRef'])
     await store.close()
   }, 120_000)
+
+  it('--max-wait: a budget that runs out ends with BudgetExhaustedError (exit 5) and the next run finishes the job', async () => {
+    rig.emu.admin.setFaults(null)
+    rig.emu.admin.setRateLimit(null)
+    const {openStore} = await import('../../../src/core/store/open.js')
+    const store = await openStore(`${rig.dir}/budget.db`)
+    // 25 requests per hour: the client would have to wait ~an hour, past a deadline one second away.
+    const r = await rig.sync(store, {}, {limiter: {requestsPerWindow: 25, windowMs: 3_600_000}, waitDeadline: Date.now() + 1000})
+    expect(r.error).toBeInstanceOf(BudgetExhaustedError)
+    expect(exitCodeOf(r.error)).toBe(ExitCode.Budget)
+    const summary = r.events.at(-1) as {type: string; stopReason: string; complete: boolean; reposLeft: number}
+    expect(summary).toMatchObject({type: 'summary', stopReason: 'max-wait', complete: false})
+    expect(summary.reposLeft).toBeGreaterThan(0)
+    expect(r.requests).toBeLessThanOrEqual(25)
+    const again = await rig.sync(store)
+    expect(again.error).toBeNull()
+    await expectStoreEqualsTruth(rig, store)
+    await store.close()
+  })
 })
+
