@@ -62,7 +62,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     ]
     const after: Step[] = [
       {title: 'Incremental sync: only what changed is fetched', args: ['sync']},
-      {title: 'Export pull requests as NDJSON', args: ['export', '--entity', 'pullRequest', '--format', 'ndjson', '--limit', '3']},
+      {title: 'Export the synced repositories as CSV', args: ['export', '--entity', 'repository', '--format', 'csv']},
     ]
 
     const run = async (step: Step) => {

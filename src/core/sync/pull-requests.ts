@@ -45,9 +45,10 @@ export function incrementalSince(state: RepoSyncState, overlapMs: number): strin
 /**
  * PR phase: list PRs updated since the watermark (every state, minus a safety overlap), keep only
  * those that changed since we stored them, fetch activity where review times are missing, and
- * commit each page with its cursor. Returns the watermark candidate (when the listing began).
+ * commit each page with its cursor. Returns the watermark candidate (when the listing began), or
+ * null when this listing must not move the watermark.
  */
-export async function syncPullRequests(ctx: SyncContext, repo: string, state: RepoSyncState): Promise<string> {
+export async function syncPullRequests(ctx: SyncContext, repo: string, state: RepoSyncState): Promise<string | null> {
   const {options} = ctx
   const resume = parseCursor(state.cursors.pullRequests)
   let since: string | null
@@ -99,5 +100,8 @@ export async function syncPullRequests(ctx: SyncContext, repo: string, state: Re
     ctx.counted(repo, 'user', new Set(users.map((u) => u.id)).size)
     ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: seen, total: null})
   }
-  return startedAt
+  // A --since later than the watermark leaves a gap (watermark..since) unlisted: keep the old
+  // watermark so the next plain run fills it.
+  const gap = since !== null && state.prWatermark !== null && since > state.prWatermark
+  return gap ? null : startedAt
 }

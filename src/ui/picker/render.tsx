@@ -12,6 +12,8 @@ export interface RenderRepoPickerOptions {
   /** Default stderr: stdout stays clean for --json and data. */
   stdout?: NodeJS.WriteStream
   stdin?: NodeJS.ReadStream
+  /** Ink's per-frame metrics (how long a frame took to render), for diagnostics and tests. */
+  onRender?: (metrics: {renderTime: number}) => void
 }
 
 /** Commands call this, never Ink directly. Resolves on confirm/cancel; rejects when the listing fails. */
@@ -32,6 +34,7 @@ export async function renderRepoPicker(options: RenderRepoPickerOptions): Promis
       // Ctrl-C is a cancel like esc (exit 4), handled by the picker.
       exitOnCtrlC: false,
       patchConsole: false,
+      onRender: options.onRender,
     },
   )
   try {

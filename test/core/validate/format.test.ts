@@ -30,8 +30,8 @@ describe('validate output', () => {
   it('table: status symbols, aligned titles, wrapped details within the width', () => {
     const out = formatTable(report, 80)
     const lines = out.split('\n')
-    expect(lines[0]).toMatch(/^✓ PASS  Configuration\s+Connection "default"\.$/)
-    expect(lines[1]).toMatch(/^✗ FAIL  Repository acme\/api readable\s+acme\/api no longer/)
+    expect(lines[0]).toMatch(/^✓ PASS {2}Configuration\s+Connection "default"\.$/)
+    expect(lines[1]).toMatch(/^✗ FAIL {2}Repository acme\/api readable\s+acme\/api no longer/)
     expect(lines.every((l) => [...l].length < 80)).toBe(true)
     expect(lines.some((l) => [...l].length > 70)).toBe(true)
     expect(out).toContain('→ Deselect it.')
