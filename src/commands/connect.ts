@@ -121,7 +121,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
           provider: answers.provider as ProviderKind,
           url: answers.url as string,
           oauthUrl: answers.oauthUrl,
-          caFile: flags['ca-file'],
+          caFile: flags['ca-file'] ?? existing?.caFile,
           auth: answers.auth as CredentialKind,
           email: answers.email,
           token: answers.token,
@@ -149,6 +149,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
         `${result.added ? 'Added credential' : 'Connected'} ${result.connection}/${result.credential.id} (${result.provider}, ${result.credential.kind}) as ${who}; ` +
           `secret in ${result.credential.store === 'keychain' ? 'the OS keychain' : `plain file ${config.dir}/secrets.json`}.`,
       )
+      if (result.replaced.length > 0) this.info(`Replaced the previous credential(s) ${result.replaced.join(', ')} and deleted their secrets.`)
       if (result.credential.scopes) this.info(`Granted scopes: ${result.credential.scopes.join(' ')}`)
       for (const line of formatScopeAdvice(result.leastPrivilege)) this.info(line)
       return result

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type {Dispatcher} from 'undici'
 
 import type {Connection, CredentialKind, CredentialMeta, SecretLocation} from '../config/schema.js'
@@ -120,7 +121,8 @@ export async function connect(request: ConnectRequest, deps: ConnectDeps): Promi
     provider: request.provider,
     url: trim(request.url),
     ...(request.provider === 'cloud' && request.oauthUrl ? {oauthUrl: trim(request.oauthUrl)} : {}),
-    ...(request.caFile ? {caFile: request.caFile} : existing?.caFile ? {caFile: existing.caFile} : {}),
+    // Absolute: later commands may run from another directory.
+    ...(request.caFile ? {caFile: path.resolve(request.caFile)} : existing?.caFile ? {caFile: existing.caFile} : {}),
     ...(existing?.rateLimitPerHour ? {rateLimitPerHour: existing.rateLimitPerHour} : {}),
     credentials: [...(request.add ? (existing?.credentials ?? []) : []), meta],
     selection: existing?.selection ?? [],

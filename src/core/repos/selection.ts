@@ -107,16 +107,16 @@ export interface ResolveSelectionOptions {
  */
 export async function resolveSelection(options: ResolveSelectionOptions): Promise<SelectionOutcome> {
   const {provider, request} = options
-  const onlyRepos = Boolean(request.repos?.length) && !request.all && !request.match?.length && !request.workspaces?.length && !request.projects?.length
+  const listing = Boolean(request.all || request.match?.length || request.workspaces?.length || request.projects?.length)
   let candidates: Repository[]
   if (!hasSelectionFlags(request)) {
     throw new UsageError('No selection flags given.', {code: 'missing_flags'})
-  } else if (onlyRepos) {
+  } else if (!listing && request.repos?.length) {
     const {default: pLimit} = await import('p-limit')
     const limit = pLimit(options.concurrency ?? 8)
     const found = await Promise.all((request.repos ?? []).map((key) => limit(() => provider.repository(key, options.signal))))
     candidates = found.filter((r): r is Repository => r !== null)
-  } else if (!request.all && !request.repos?.length && !request.match?.length && !request.workspaces?.length && !request.projects?.length) {
+  } else if (!listing) {
     // --clear alone: nothing to look up.
     candidates = []
   } else {

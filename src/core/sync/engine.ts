@@ -1,3 +1,5 @@
+import {setMaxListeners} from 'node:events'
+
 import pLimit from 'p-limit'
 
 import {systemClock} from '../clock.js'
@@ -111,6 +113,8 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
   // Internal stop for run-wide conditions (budget, auth) on top of the caller's Ctrl-C.
   const internal = new AbortController()
   const signal = deps.signal ? AbortSignal.any([deps.signal, internal.signal]) : internal.signal
+  // Every request in flight listens on it: more than Node's default of 10 is the normal case here.
+  setMaxListeners(1000, signal)
   const counts: EntityCounts = {}
   const ctx: SyncContext = {
     options,

@@ -22,6 +22,11 @@ function findBin(name: string): string | null {
   return null
 }
 
+/** Whether a cluster can be started here (CI must have one: there the tests fail rather than skip). */
+export function pgAvailable(): boolean {
+  return Boolean(process.env.CI) || (findBin('initdb') !== null && findBin('pg_ctl') !== null)
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer()

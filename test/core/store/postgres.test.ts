@@ -6,20 +6,20 @@ import {runSync} from '../../../src/core/sync/engine.js'
 import {smallWorld} from '../sync/fake-provider.js'
 import {collect} from './fixtures.js'
 import type {PgServer} from './pg-server.js'
-import {startPgServer} from './pg-server.js'
+import {pgAvailable, startPgServer} from './pg-server.js'
 import {defineStoreSuite} from './store-suite.js'
 
 let server: PgServer | null = null
 let n = 0
 
 beforeAll(async () => {
-  server = await startPgServer()
+  if (available) server = await startPgServer()
 })
 afterAll(async () => {
   await server?.stop()
 })
 
-const available = Boolean(process.env.CI) || (await import('node:fs')).existsSync('/usr/local/bin/initdb') || (await import('node:fs')).existsSync('/usr/lib/postgresql')
+const available = pgAvailable()
 
 if (available) {
   defineStoreSuite('postgresql', async () => openStore(await server!.createDatabase(`t${++n}`)), async (store) => {

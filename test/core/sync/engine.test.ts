@@ -247,6 +247,20 @@ describe('runSync with a fake provider', () => {
     await store.close()
   })
 
+  it('--since later than the watermark does not move it, so the next run fills the gap', async () => {
+    const provider = smallWorld()
+    const store = await freshStore()
+    await sync(provider, store, {repos: ['ws/beta']})
+    const before = (await store.repoState('default', 'ws/beta')).prWatermark
+    provider.approve('ws/beta', 1, '{u2}')
+    await sync(provider, store, {repos: ['ws/beta'], since: '2099-01-01T00:00:00.000Z'})
+    expect((await store.repoState('default', 'ws/beta')).prWatermark).toBe(before)
+    expect((await collect(store.export('review'))).some((r) => r.user === '{u2}')).toBe(false)
+    await sync(provider, store, {repos: ['ws/beta']})
+    expect((await collect(store.export('review'))).some((r) => r.user === '{u2}')).toBe(true)
+    await store.close()
+  })
+
   it('--plan estimates from counts and writes nothing', async () => {
     const provider = smallWorld()
     const store = await freshStore()

@@ -51,12 +51,12 @@ function makeRepo(seed: number, start: number, container: WContainer, projectKey
   const [baseSlug, baseName] = plan.sandbox ? ['sandbox', 'Sandbox (empty)'] : REPO_NAMES[(ri + ci * 7) % REPO_NAMES.length] as readonly [string, string]
   let slug = baseSlug
   let name = baseName
+  // Numbered copies: repository names are never scanned for issue keys, so digits are safe here.
   for (let n = 2; taken.has(slug); n++) {
     slug = `${baseSlug}-${n}`
     name = `${baseName} ${n}`
   }
   taken.add(slug)
-  // (Repository names and slugs are never scanned for issue keys, so digits are fine here.)
   const createdAt = start - rng.range(200, 1500) * DAY - rng.int(DAY)
   const updatedAt = plan.commits === 0 ? createdAt + rng.range(1, 30) * MINUTE : start - rng.range(1, 30) * DAY - rng.int(12 * HOUR)
   return {

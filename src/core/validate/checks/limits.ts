@@ -52,7 +52,10 @@ export const rateLimitCheck: Check = {
       : status === 'warn'
         ? 'Budget low. '
         : ''
-    const detail = `${head}${parts.join('; ') || 'no requests recorded'}.${sharing} ${PRINCIPAL_NOTE}`
+    // Cloud sends X-RateLimit-* only to access tokens: for other credentials the numbers are our own count.
+    const counted = deps.connection?.provider === 'cloud' && deps.credentials.some((c) => c.kind !== 'access-token')
+      ? ' (counted by this process where Bitbucket Cloud does not report it, as for API tokens and OAuth)' : ''
+    const detail = `${head}${parts.join('; ') || 'no requests recorded'}${counted}.${sharing} ${PRINCIPAL_NOTE}`
     const remedy = status === 'pass' ? null
       : 'Wait for the window to refill, lower `sync --concurrency`, or add a credential of another principal (`bb-integrate connect --add`); a second token of the same user does not help.'
     return [row(this.id, this.title, status, detail, remedy)]
