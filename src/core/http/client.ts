@@ -204,7 +204,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       pool.observe(credential, readRateLimitHeaders(wire.headers), options.provider)
       const contentType = wire.headers['content-type']
 
-      if ((status >= 200 && status < 300) || ro.okStatuses?.includes(status)) {
+      // A 401 the caller would accept still gets one refresh first: an expired OAuth token is not an answer.
+      const refreshable = status === 401 && !refreshed.has(credential.id) && Boolean(credential.refresh)
+      if ((status >= 200 && status < 300) || (ro.okStatuses?.includes(status) && !refreshable)) {
         const parsed = parseBody(wire.text, contentType)
         if (parsed.ok) return {status, headers: wire.headers, body: parsed.body as T, credentialId: credential.id}
         if (status >= 300) return {status, headers: wire.headers, body: parsed.text as T, credentialId: credential.id}

@@ -23,6 +23,20 @@ describe('auth', () => {
     expect(h.calls().map((c) => c.authorization)).toEqual(['Bearer old-access-token-1', 'Bearer new-access-token-2'])
   })
 
+  it('refreshes on a 401 even when the caller accepts 401 as an answer, and returns the second 401 as is', async () => {
+    const cred = credential('oauth/1', 'oauth-consumer:k', 'old-access-token-1', () => 'new-access-token-2')
+    h = harness({credentials: [cred]})
+    script(h.pool, PATH, [{status: 401}, {status: 200, body: {ok: true}}])
+    const res = await h.client.request('/repositories/ws', {okStatuses: [401, 403]})
+    expect(res.status).toBe(200)
+    expect(cred.refreshes).toBe(1)
+
+    script(h.pool, '/2.0/repositories/other', [{status: 401}, {status: 401}])
+    const again = await h.client.request('/repositories/other', {okStatuses: [401]})
+    expect(again.status).toBe(401)
+    expect(cred.refreshes).toBe(2)
+  })
+
   it('throws AuthError (exit 3) naming the credential when refresh does not help', async () => {
     const cred = credential('oauth/1', 'oauth-consumer:k', 'old-access-token-1', () => 'still-bad-token-2')
     h = harness({credentials: [cred]})
