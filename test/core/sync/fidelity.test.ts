@@ -53,11 +53,15 @@ describe.each([
     const created = await rig.emu.admin.mutate({type: 'pr.create', repo, title: 'Incremental ABC-999 check'})
     const id = Number(created.details.id ?? created.details.pullRequest)
     await rig.emu.admin.mutate({type: 'pr.approve', repo, id})
-    const open = [...rig.emu.world.truth(flavor, 'pullRequest', 'default')].find((p) => p.repo === repo && p.state === 'OPEN' && p.id !== id)
-    if (open) await rig.emu.admin.mutate({type: 'pr.comment', repo, id: open.id})
+    const open = [...rig.emu.world.truth(flavor, 'pullRequest', 'default')].filter((p) => p.repo === repo && p.state === 'OPEN' && p.id !== id)
+    if (open[0]) await rig.emu.admin.mutate({type: 'pr.comment', repo, id: open[0].id})
+    // A merge: a new merge commit on the target, and (Cloud) a 12-character hash to resolve.
+    if (open[1]) await rig.emu.admin.mutate({type: 'pr.merge', repo, id: open[1].id})
     await rig.emu.admin.mutate({type: 'push', repo, commits: 3})
     rig.emu.admin.resetStats()
-    const r = await rig.sync(store)
+    // Selected repositories (no listing): the repository row is refreshed because its heads moved.
+    const keys = [...rig.emu.world.truth(flavor, 'repository', 'default')].map((r) => r.key)
+    const r = await rig.sync(store, {repos: keys})
     expect(r.error).toBeNull()
     await expectStoreEqualsTruth(rig, store)
     // Still proportional to the change: the 3 new commits' files, a few PR pages, a handful of activity calls.
