@@ -1,3 +1,5 @@
+import {createHash} from 'node:crypto'
+
 import pg from 'pg'
 
 import type {Row, SqlValue} from './codecs.js'
@@ -16,27 +18,46 @@ const types = {
     oid === 20 ? (v: string) => Number.parseInt(v, 10) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 }
 
-/** PostgreSQL caps a statement at 65535 parameters; stay well below it. */
-const MAX_PARAMS = 30_000
+/** Rows per statement: arrays have no parameter limit, this only bounds one message's size. */
+const MAX_ROWS = 5_000
 /** Any constant works; it only has to be the same for every bb-integrate process sharing a database. */
 const MIGRATION_LOCK = 0x6262_696e
 
-function txOf(client: pg.ClientBase | pg.Pool): SqlTx {
+/** Column types per table, read once from the catalogue: unnest() needs typed arrays. */
+type ColumnTypes = Map<string, Map<string, string>>
+
+async function columnTypes(client: pg.ClientBase | pg.Pool, cache: ColumnTypes, table: string): Promise<Map<string, string>> {
+  let types = cache.get(table)
+  if (!types) {
+    const {rows} = await client.query<{column_name: string; data_type: string}>(
+      'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1', [table])
+    types = new Map(rows.map((r) => [r.column_name, r.data_type]))
+    cache.set(table, types)
+  }
+  return types
+}
+
+/**
+ * Many rows in one statement whose text does not depend on the row count: one typed array per
+ * column, unnest()ed. The server parses and plans it once per connection (a named statement)
+ * instead of once per batch — multi-row VALUES cost milliseconds of planning every time.
+ */
+async function insertUnnest(client: pg.ClientBase | pg.Pool, cache: ColumnTypes, table: string, columns: readonly string[], rows: SqlValue[][], suffix: string): Promise<void> {
+  const types = await columnTypes(client, cache, table)
+  const arrays = columns.map((_, i) => rows.map((r) => r[i] ?? null))
+  const casts = columns.map((c, i) => `$${i + 1}::${types.get(c) ?? 'text'}[]`)
+  const text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')}) ${numbered(suffix, columns.length)}`
+  const name = `bb_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`
+  await client.query({name, text, values: arrays})
+}
+
+function txOf(client: pg.ClientBase | pg.Pool, cache: ColumnTypes): SqlTx {
   return {
     run: async (sql, params = []) => (await client.query(numbered(sql), params)).rowCount ?? 0,
     all: async (sql, params = []) => (await client.query(numbered(sql), params)).rows as Row[],
     insertMany: async (table, columns, rows, suffix) => {
-      const perChunk = Math.max(1, Math.floor(MAX_PARAMS / columns.length))
-      for (let i = 0; i < rows.length; i += perChunk) {
-        const chunk = rows.slice(i, i + perChunk)
-        const values: SqlValue[] = []
-        const tuples = chunk.map((row) => {
-          const start = values.length
-          values.push(...row)
-          return `(${row.map((_, j) => `$${start + j + 1}`).join(', ')})`
-        })
-        await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ${numbered(suffix, values.length)}`, values)
-      }
+      if (rows.length === 0) return
+      for (let i = 0; i < rows.length; i += MAX_ROWS) await insertUnnest(client, cache, table, columns, rows.slice(i, i + MAX_ROWS), suffix)
     },
   }
 }
@@ -49,12 +70,13 @@ export class PostgresExecutor implements SqlExecutor {
   readonly dialect = 'postgres' as const
   private readonly pool: pg.Pool
   private readonly direct: SqlTx
+  private readonly types: ColumnTypes = new Map()
 
   constructor(connectionString: string, poolSize = 8) {
     this.pool = new pg.Pool({connectionString, max: poolSize, types})
     // An idle client that dies (server restart) must not crash the process.
     this.pool.on('error', () => undefined)
-    this.direct = txOf(this.pool)
+    this.direct = txOf(this.pool, this.types)
   }
 
   run(sql: string, params?: SqlValue[]): Promise<number> {
@@ -73,7 +95,7 @@ export class PostgresExecutor implements SqlExecutor {
     const client = await this.pool.connect()
     try {
       await client.query('BEGIN')
-      const result = await fn(txOf(client))
+      const result = await fn(txOf(client, this.types))
       await client.query('COMMIT')
       return result
     } catch (error) {
