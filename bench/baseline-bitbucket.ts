@@ -5,9 +5,12 @@
  * and writes them to one JSON file at the end, as such scripts usually do.
  */
 import {writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 
-import {Bitbucket} from 'bitbucket'
 import pLimit from 'p-limit'
+
+// The package ships a UMD main file and an ESM build Node cannot load as ESM: require it.
+const {Bitbucket} = createRequire(import.meta.url)('bitbucket') as typeof import('bitbucket')
 
 export interface BaselineOptions {
   baseUrl: string

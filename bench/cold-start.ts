@@ -7,9 +7,9 @@ import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-function timeRun(args: string[]): number {
+function timeRun(args: string[], env: NodeJS.ProcessEnv): number {
   const t0 = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, args, {cwd: root, encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
+  const r = spawnSync(process.execPath, args, {cwd: root, encoding: 'utf8', env})
   const ms = Number(process.hrtime.bigint() - t0) / 1e6
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`)
   return ms
@@ -23,22 +23,24 @@ function median(xs: number[]): number {
 
 export interface ColdStartResult {
   runs: number
+  /** NODE_EXTRA_CA_CERTS as it was for this measurement (a large bundle costs every Node process ~100 ms). */
+  extraCaCerts: string | null
   versionMedianMs: number
   helpMedianMs: number
   nodeBaselineMedianMs: number
 }
 
-export function measureColdStart(runs = 10): ColdStartResult {
+export function measureColdStart(runs = 10, env: NodeJS.ProcessEnv = {...process.env, NODE_OPTIONS: ''}): ColdStartResult {
   const version: number[] = []
   const help: number[] = []
   const baseline: number[] = []
-  timeRun(['bin/run.js', '--version']) // warm the OS file cache once; not counted
+  timeRun(['bin/run.js', '--version'], env) // warm the OS file cache once; not counted
   for (let i = 0; i < runs; i++) {
-    baseline.push(timeRun(['-e', '0']))
-    version.push(timeRun(['bin/run.js', '--version']))
-    help.push(timeRun(['bin/run.js', '--help']))
+    baseline.push(timeRun(['-e', '0'], env))
+    version.push(timeRun(['bin/run.js', '--version'], env))
+    help.push(timeRun(['bin/run.js', '--help'], env))
   }
-  return {runs, versionMedianMs: median(version), helpMedianMs: median(help), nodeBaselineMedianMs: median(baseline)}
+  return {runs, extraCaCerts: env.NODE_EXTRA_CA_CERTS ?? null, versionMedianMs: median(version), helpMedianMs: median(help), nodeBaselineMedianMs: median(baseline)}
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
