@@ -7,10 +7,11 @@
 import {writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 
+import type * as BitbucketModule from 'bitbucket'
 import pLimit from 'p-limit'
 
 // The package ships a UMD main file and an ESM build Node cannot load as ESM: require it.
-const {Bitbucket} = createRequire(import.meta.url)('bitbucket') as typeof import('bitbucket')
+const {Bitbucket} = createRequire(import.meta.url)('bitbucket') as typeof BitbucketModule
 
 export interface BaselineOptions {
   baseUrl: string

@@ -100,7 +100,7 @@ async function main() {
     if (want('coldstart')) {
       log('cold start…')
       const asIs = measureColdStart(10)
-      const plainEnv = {...process.env, NODE_OPTIONS: ''}
+      const plainEnv: NodeJS.ProcessEnv = {...process.env, NODE_OPTIONS: ''}
       delete plainEnv.NODE_EXTRA_CA_CERTS
       const plain = asIs.extraCaCerts ? measureColdStart(10, plainEnv) : null
       const row = (label: string, c: typeof asIs) => [
