@@ -24,4 +24,5 @@ if ! cmp -s package-lock.json node_modules/.package-lock.json.src 2>/dev/null; t
   cp package-lock.json node_modules/.package-lock.json.src
 fi
 npm run build --silent
-npx vitest run test/e2e
+mkdir -p .cache
+npx vitest run test/e2e --reporter=default --reporter=json --outputFile.json=.cache/vitest-node24.json
