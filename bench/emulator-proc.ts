@@ -28,7 +28,8 @@ const minimum = {
   full: emulator.admin.minimum({reviews: true, commitFiles: true}),
 }
 const workspaces = emulator.world.containers().map((c) => c.key)
-process.stdout.write(JSON.stringify({url: emulator.url, apiBase: emulator.apiBase, email: login.email, token: login.token, minimum, workspaces}) + '\n')
+const repos = workspaces.flatMap((w) => emulator.world.repos(w).map((r) => `${w}/${r.slug}`))
+process.stdout.write(JSON.stringify({url: emulator.url, apiBase: emulator.apiBase, email: login.email, token: login.token, minimum, workspaces, repos}) + '\n')
 const stop = () => void emulator.close().then(() => process.exit(0))
 process.once('SIGTERM', stop)
 process.once('SIGINT', stop)

@@ -134,15 +134,24 @@ describe('a new user at the command line', () => {
     expect(r.stderr).toBe('')
   })
 
-  it.each([['validate'], ['export', '--format', 'ndjson'], ['repos', 'list'], ['auth', 'status']])(
-    '`%s` with no connection under --json: a JSON object on stdout with the right exit code',
+  it('validate --json with no connection: the report on stdout (ok:false, config check failed), exit 1', async () => {
+    const r = await cli(['validate', '--json'])
+    expect(r.code).toBe(1)
+    const report = parseJsonObject(r.stdout) as {ok: boolean; checks: Array<{id: string; status: string; remedy: string | null}>}
+    expect(report.ok).toBe(false)
+    const config = report.checks.find((c) => c.id === 'config')
+    expect(config?.status).toBe('fail')
+    expect(config?.remedy).toMatch(/bb-integrate connect/)
+  })
+
+  it.each([['repos', 'list'], ['repos', 'select', '--all']])(
+    '`%s %s` with no connection under --json: a JSON error object on stdout with its exit code (2)',
     async (...args: string[]) => {
       const r = await cli([...args, '--json'])
-      // auth status may legitimately succeed with "no connections"; every other outcome is a JSON error.
       const obj = parseJsonObject(r.stdout)
-      if (r.code === 0) return
       expect(reportedExitCode(obj)).toBe(r.code)
-      expect([1, 2, 3]).toContain(r.code)
+      expect(r.code).toBe(2)
+      expect(JSON.stringify(obj)).toMatch(/connect/)
     },
   )
 
