@@ -71,6 +71,8 @@ async function runSync(info: EmuInfo, dir: string, extra: string[]): Promise<Syn
     BB_INTEGRATE_TOKEN: info.token,
     BB_INTEGRATE_EMAIL: info.email,
     BB_BENCH_RSS_FILE: rssFile,
+    // The emulator runs without a rate limit here; the client's own pacing must not stand in for it.
+    BB_INTEGRATE_RATE_LIMIT: '10000000',
     NODE_OPTIONS: `--import ${join(root, 'bench/rss-probe.mjs')}`,
   }
   const t0 = Date.now()

@@ -1,6 +1,6 @@
-import {Command, Flags} from '@oclif/core'
+import {Command, Errors, Flags} from '@oclif/core'
 
-import {BbError, ExitCode} from './core/errors.js'
+import {BbError, ExitCode, UsageError} from './core/errors.js'
 
 /**
  * Every command: `--json` prints the value `run()` returns (the JSON contract) on stdout, human
@@ -28,6 +28,15 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // oclif's flag/argument parse errors (a value not among the options, an unknown flag, …) are bad
+    // usage: exit 2 and, under --json, the same error envelope as every other error.
+    if (!(err instanceof BbError) && isParseError(err)) {
+      const message = err.message.replace(/\nSee more help with --help$/, '').replace(/^Parsing (--\S+)\s*\n\t/, 'Invalid $1: ')
+      err = new UsageError(message, {
+        code: 'bad_usage',
+        remedy: `See \`${[this.config.bin, ...(this.id ?? '').split(':').filter(Boolean), '--help'].join(' ')}\`.`,
+      })
+    }
     const code = err instanceof BbError ? err.exitCode : (err.oclif?.exit ?? err.exitCode ?? ExitCode.Failure)
     process.exitCode = code
     if (err instanceof BbError) {
@@ -51,4 +60,12 @@ export abstract class BaseCommand extends Command {
     }
     return super.catch(err)
   }
+}
+
+/**
+ * oclif's CLIParseError family (they carry the parser's state in `parse`), and a flag's own parse
+ * failure, which oclif rethrows as a plain Error tagged with package.json's `failedFlagParsing` code.
+ */
+function isParseError(err: Error & {oclif?: {exit?: number}}): boolean {
+  return (err instanceof Errors.CLIError && 'parse' in err) || (err.oclif?.exit === ExitCode.Usage && err.message.startsWith('Parsing --'))
 }

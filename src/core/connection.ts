@@ -85,6 +85,9 @@ export async function openConnection(options: OpenConnectionOptions): Promise<Op
     source = 'config'
   }
 
+  // BB_INTEGRATE_RATE_LIMIT overrides the budget for this run only (a scaled Cloud plan, a DC admin setting).
+  if (env.rateLimitPerHour) connection = {...connection, rateLimitPerHour: env.rateLimitPerHour}
+
   const client = createHttpClient({
     baseUrl: apiBaseUrl(connection),
     credentials,

@@ -10,6 +10,18 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {ensureBuilt, runCli, type CliResult} from '../../helpers/cli.js'
 
+/**
+ * Product bugs found by these tests (reported to the owners, not fixed here). Each is an `it.fails`: the
+ * suite stays green while the bug exists and turns red when it is fixed — then drop the entry.
+ *  - OPTION_EXIT: a flag value outside `options:` (oclif FlagInvalidOptionError) exits 1, not 2, and under
+ *    --json prints oclif's raw `{"error":{"oclif":{"exit":1},…}}` without `exitCode`.
+ *  - PARSE_JSON: other oclif parse errors (bad integer, unknown flag) exit 2 but under --json print the raw
+ *    oclif object (no `exitCode`; for sync not the one-line NDJSON `error` of docs/events.md).
+ *  - NOT_FOUND: an unknown command exits 1 with no suggestion (no command_not_found hook).
+ */
+const KNOWN_BUGS = {OPTION_EXIT: true, PARSE_JSON: true, NOT_FOUND: true}
+const itUnless = (bug: boolean) => (bug ? it.fails : it)
+
 const COMMANDS = ['connect', 'sync', 'validate', 'export', 'demo']
 const TOPICS = ['auth', 'repos']
 /** Every runnable command whose --help must work. */
@@ -87,7 +99,7 @@ describe('a new user at the command line', () => {
     expect(r.stderr).not.toMatch(/error/i)
   })
 
-  it('an unknown command exits 2 and suggests the closest one', async () => {
+  itUnless(KNOWN_BUGS.NOT_FOUND)('an unknown command exits 2 and suggests the closest one', async () => {
     const r = await cli(['synk'])
     expect(r.stdout).toBe('')
     expect(r.stderr).toMatch(/synk/)
@@ -96,23 +108,31 @@ describe('a new user at the command line', () => {
   })
 
   describe.each([
-    {args: ['sync', '--shard', '3/2'], flag: '--shard'},
-    {args: ['sync', '--since', 'yesterday'], flag: '--since'},
-    {args: ['export', '--format', 'xml'], flag: '--format'},
-  ])('a bad flag value: $args', ({args, flag}) => {
-    it('exits 2 with a message naming the flag, on stderr only', async () => {
+    {args: ['sync', '--shard', '3/2'], flag: '--shard', plainBug: false, jsonBug: false},
+    {args: ['sync', '--since', 'yesterday'], flag: '--since', plainBug: false, jsonBug: false},
+    {args: ['export', '--format', 'xml'], flag: '--format', plainBug: KNOWN_BUGS.OPTION_EXIT, jsonBug: KNOWN_BUGS.OPTION_EXIT},
+    {args: ['connect', '--provider', 'nope'], flag: '--provider', plainBug: KNOWN_BUGS.OPTION_EXIT, jsonBug: KNOWN_BUGS.OPTION_EXIT},
+    {args: ['sync', '--concurrency', 'abc'], flag: '--concurrency', plainBug: false, jsonBug: KNOWN_BUGS.PARSE_JSON},
+    {args: ['sync', '--bogus'], flag: '--bogus', plainBug: false, jsonBug: KNOWN_BUGS.PARSE_JSON},
+  ])('a bad flag value: $args', ({args, flag, plainBug, jsonBug}) => {
+    itUnless(plainBug)('exits 2 with a message naming the flag, on stderr only', async () => {
       const r = await cli(args)
       expect(r.stdout).toBe('')
       expect(r.stderr).toContain(flag)
       expect(r.code).toBe(2)
     })
 
-    it('under --json: one JSON error object on stdout, exit 2', async () => {
+    itUnless(jsonBug)('under --json: one JSON error object on stdout, exit 2', async () => {
       const r = await cli([...args, '--json'])
       const obj = parseJsonObject(r.stdout)
       expect(errorMessage(obj)).toContain(flag)
       expect(reportedExitCode(obj)).toBe(2)
       expect(r.code).toBe(2)
+      // docs/events.md: a sync that fails before it starts prints one NDJSON `error` line.
+      if (args[0] === 'sync') {
+        expect(r.stdout.trim().split('\n')).toHaveLength(1)
+        expect(obj).toMatchObject({v: 1, type: 'error', exitCode: 2})
+      }
     })
   })
 
@@ -155,7 +175,7 @@ describe('a new user at the command line', () => {
     },
   )
 
-  it('an unknown command under --json still exits 2 and prints nothing but JSON on stdout', async () => {
+  itUnless(KNOWN_BUGS.NOT_FOUND)('an unknown command under --json still exits 2 and prints nothing but JSON on stdout', async () => {
     const r = await cli(['synk', '--json'])
     if (r.stdout.trim() !== '') expect(reportedExitCode(parseJsonObject(r.stdout))).toBe(2)
     expect(r.code).toBe(2)
