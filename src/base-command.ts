@@ -27,6 +27,20 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) process.stderr.write(message + '\n')
   }
 
+  /** The --json error envelope on stdout. Streaming commands override it to keep their stream's format. */
+  protected printJsonError(err: BbError, exitCode: number): void {
+    this.logJson({
+      error: {
+        name: err.name,
+        code: err.code,
+        message: err.message,
+        remedy: err.remedy ?? null,
+        details: err.details ?? null,
+        exitCode,
+      },
+    })
+  }
+
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     // oclif's flag/argument parse errors (a value not among the options, an unknown flag, …) are bad
     // usage: exit 2 and, under --json, the same error envelope as every other error.
@@ -41,16 +55,7 @@ export abstract class BaseCommand extends Command {
     process.exitCode = code
     if (err instanceof BbError) {
       if (this.jsonEnabled()) {
-        this.logJson({
-          error: {
-            name: err.name,
-            code: err.code,
-            message: err.message,
-            remedy: err.remedy ?? null,
-            details: err.details ?? null,
-            exitCode: code,
-          },
-        })
+        this.printJsonError(err, code)
       } else {
         process.stderr.write(`Error: ${err.message}\n`)
         if (err.remedy) process.stderr.write(`  → ${err.remedy}\n`)

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import type {ConnectResult} from '../core/auth/connect.js'
+import {checkMethod} from '../core/auth/validate-request.js'
 import type {CredentialKind} from '../core/config/schema.js'
 import {DEFAULT_CLOUD_API, DEFAULT_CLOUD_SITE} from '../core/config/schema.js'
 import {InterruptedError, UsageError} from '../core/errors.js'
@@ -101,13 +102,15 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
         this.info('Note: app passwords were removed from Bitbucket Cloud on 2026-07-28; treating --auth app-password as an API token (Atlassian account e-mail + API token with scopes).')
         answers.auth = 'api-token'
       }
-      const missing = firstMissing(answers)
-      if (missing) {
+      // A method the provider does not offer is the mistake to report, not the flags it would need.
+      if (answers.provider && answers.auth) checkMethod(answers.provider, answers.auth)
+      const missing = missingFlags(answers)
+      if (missing.length > 0) {
         if (!this.interactive || this.jsonEnabled()) {
-          throw new UsageError(`Missing ${missing}; there is no terminal to ask (stdin or stderr is not a TTY, or CI/--json)`, {
+          throw new UsageError(`Missing ${missing.join(', ')}; there is no terminal to ask (stdin or stderr is not a TTY, or CI/--json)`, {
             code: 'missing_flag',
-            details: {flag: missing},
-            remedy: `Pass ${missing}, e.g. \`echo "$TOKEN" | bb-integrate connect --provider cloud --auth api-token --email you@example.com --token-stdin\`.`,
+            details: {flag: missing[0], flags: missing},
+            remedy: `Pass ${missing.join(', ')}, e.g. ${example(answers.provider)}.`,
           })
         }
         const {runConnectWizard} = await import('../ui/prompts/connect-wizard.js')
@@ -159,17 +162,27 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
   }
 }
 
-/** The first thing neither a flag nor the existing connection supplies, named as the flag to pass. */
-function firstMissing(a: ConnectAnswers): string | undefined {
-  if (!a.provider) return '--provider'
-  if (!a.url) return '--url'
-  if (!a.auth) return '--auth'
-  if (a.auth === 'oauth') {
-    if (!a.clientId) return '--client-id'
-    if (!a.clientSecret) return '--client-secret-stdin'
-    return undefined
+/**
+ * Every flag neither the command line nor the existing connection supplies, in the order to pass them.
+ * Without --auth the method-specific ones are unknown; "--auth" then stands for them.
+ */
+function missingFlags(a: ConnectAnswers): string[] {
+  const missing: string[] = []
+  if (!a.provider) missing.push('--provider')
+  if (!a.url && a.provider === 'datacenter') missing.push('--url')
+  if (!a.auth) missing.push('--auth')
+  else if (a.auth === 'oauth') {
+    if (!a.clientId) missing.push('--client-id')
+    if (!a.clientSecret) missing.push('--client-secret-stdin')
+  } else {
+    if (a.auth === 'api-token' && !a.email) missing.push('--email')
+    if (!a.token) missing.push('--token-stdin')
   }
-  if (a.auth === 'api-token' && !a.email) return '--email'
-  if (!a.token) return '--token-stdin'
-  return undefined
+  return missing
+}
+
+function example(provider: ProviderKind | undefined): string {
+  return provider === 'datacenter'
+    ? '`echo "$PAT" | bb-integrate connect --provider datacenter --url https://bitbucket.example.com --auth pat --token-stdin`'
+    : '`echo "$TOKEN" | bb-integrate connect --provider cloud --auth api-token --email you@example.com --token-stdin`'
 }

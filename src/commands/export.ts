@@ -1,5 +1,3 @@
-import {once} from 'node:events'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
@@ -46,10 +44,40 @@ commit parents joined with spaces. Streams: memory use does not grow with the st
     try {
       for await (const chunk of exportChunks(store, entities, format, flags.connection)) {
         if (closed) break
-        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')])
+        if (!out.write(chunk)) closed = !(await drained(out))
       }
     } finally {
       await store.close()
     }
   }
+}
+
+/**
+ * Waits for the stream to take more: true on 'drain', false when it closed or the reader went away
+ * (EPIPE). Removes its listeners every time — a slow reader makes this run thousands of times.
+ */
+function drained(out: NodeJS.WriteStream): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const settle = (): void => {
+      out.off('drain', onDrain)
+      out.off('close', onClose)
+      out.off('error', onError)
+    }
+    const onDrain = (): void => {
+      settle()
+      resolve(true)
+    }
+    const onClose = (): void => {
+      settle()
+      resolve(false)
+    }
+    const onError = (error: NodeJS.ErrnoException): void => {
+      settle()
+      if (error.code === 'EPIPE') resolve(false)
+      else reject(error)
+    }
+    out.on('drain', onDrain)
+    out.on('close', onClose)
+    out.on('error', onError)
+  })
 }

@@ -132,11 +132,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         return this.finishWith(exitCodeOf(error), json)
       }
       if (json) {
-        const e = error instanceof BbError ? error : null
-        process.stdout.write(JSON.stringify({
-          v: 1, type: 'error', message: error instanceof Error ? error.message : String(error),
-          code: e?.code ?? 'error', remedy: e?.remedy ?? null, exitCode: exitCodeOf(error),
-        }) + '\n')
+        writeNdjsonError(error, exitCodeOf(error))
         return this.finishWith(exitCodeOf(error), json)
       }
       throw error
@@ -144,6 +140,11 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       process.off('SIGINT', onSigint)
       process.off('SIGTERM', onSigint)
     }
+  }
+
+  /** Flag errors caught by the base command: one NDJSON `error` line, as docs/events.md promises. */
+  protected override printJsonError(err: BbError, exitCode: number): void {
+    writeNdjsonError(err, exitCode)
   }
 
   /**
@@ -176,4 +177,13 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     const {plainSink} = await import('../ui/sync-plain.js')
     return {sink: plainSink(), finish: async () => undefined}
   }
+}
+
+/** A sync that fails before it starts still speaks NDJSON: one `error` line on stdout. */
+function writeNdjsonError(error: unknown, exitCode: number): void {
+  const e = error instanceof BbError ? error : null
+  process.stdout.write(JSON.stringify({
+    v: 1, type: 'error', message: error instanceof Error ? error.message : String(error),
+    code: e?.code ?? 'error', remedy: e?.remedy ?? null, exitCode,
+  }) + '\n')
 }

@@ -21,7 +21,16 @@ const PHASE_FRACTION: Record<string, number> = {
 
 const ROW_ENTITIES: EntityName[] = ['pullRequest', 'review', 'commit', 'commitFile']
 
-function RepoLine({repo}: {repo: ReturnType<typeof visibleRows>[number]}) {
+// bar + space, phase: fixed; the name column gives way on narrow terminals, the counts are truncated last.
+const PHASE_WIDTH = 13
+const MIN_COUNTS = 20
+
+/** The repository-name column: 32 on a wide terminal, down to 16 so one repo stays one line at 80 columns. */
+export function nameWidth(columns: number): number {
+  return Math.max(16, Math.min(32, columns - (BAR_WIDTH + 1) - PHASE_WIDTH - MIN_COUNTS))
+}
+
+function RepoLine({repo, width}: {repo: ReturnType<typeof visibleRows>[number]; width: number}) {
   const within = repo.total && repo.total > 0 ? Math.min(1, repo.done / repo.total) : 0
   const phases = Object.keys(PHASE_FRACTION)
   const base = PHASE_FRACTION[repo.phase] ?? 0
@@ -30,11 +39,13 @@ function RepoLine({repo}: {repo: ReturnType<typeof visibleRows>[number]}) {
   const color = repo.phase === 'failed' ? 'red' : repo.phase === 'done' ? 'green' : repo.phase === 'queued' ? 'gray' : 'cyan'
   const counts = ROW_ENTITIES.map((e) => `${ENTITY_LABELS[e]} ${formatCount(repo.counts[e] ?? 0)}`).join('  ')
   return (
+    // Fixed columns never shrink (a shrunk bar or phase wraps onto a second line and the frame outgrows
+    // the terminal); only the counts give way.
     <Box>
-      <Box width={32}><Text wrap="truncate-end">{repo.repo}</Text></Box>
-      <Text color={color}>{bar(fraction)} </Text>
-      <Box width={13}><Text color={color}>{repo.phase}</Text></Box>
-      <Text dimColor wrap="truncate-end">{counts}</Text>
+      <Box width={width} flexShrink={0}><Text wrap="truncate-end">{repo.repo}</Text></Box>
+      <Box flexShrink={0}><Text color={color}>{bar(fraction)} </Text></Box>
+      <Box width={PHASE_WIDTH} flexShrink={0}><Text color={color}>{repo.phase}</Text></Box>
+      <Box flexShrink={1}><Text dimColor wrap="truncate-end">{counts}</Text></Box>
     </Box>
   )
 }
@@ -48,10 +59,12 @@ function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: number; 
   const waiting = until && until > now ? `  waiting ${formatDuration((until - now) / 1000)} (${wait?.reason ?? 'rate limit'})` : ''
   return (
     <Box>
-      <Box width={24}><Text wrap="truncate-end">{rl.credentialId}</Text></Box>
-      <Text color={color}>{bar(fraction, 20)} </Text>
-      <Text>{remaining === null ? 'unknown' : `${formatCount(remaining)}/${formatCount(limit)} left`}</Text>
-      <Text color="yellow">{waiting}</Text>
+      <Box width={24} flexShrink={0}><Text wrap="truncate-end">{rl.credentialId}</Text></Box>
+      <Box flexShrink={0}><Text color={color}>{bar(fraction, 20)} </Text></Box>
+      <Text wrap="truncate-end">
+        {remaining === null ? 'unknown' : `${formatCount(remaining)}/${formatCount(limit)} left`}
+        <Text color="yellow">{waiting}</Text>
+      </Text>
     </Box>
   )
 }
@@ -59,13 +72,15 @@ function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: number; 
 export interface DashboardViewProps {
   state: DashboardState
   rows: number
+  /** Terminal width (default 100): the layout keeps every line to one row. */
+  columns?: number
   onQuit: () => void
   /** Redraw interval; the countdown and throughput need a clock even without events. */
   tickMs?: number
   now?: () => number
 }
 
-export function DashboardView({state, rows, onQuit, tickMs = 250, now = Date.now}: DashboardViewProps) {
+export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250, now = Date.now}: DashboardViewProps) {
   const [, setTick] = useState(0)
   useEffect(() => {
     const t = setInterval(() => {
@@ -98,16 +113,16 @@ export function DashboardView({state, rows, onQuit, tickMs = 250, now = Date.now
 
   return (
     <Box flexDirection="column">
-      <Text>
+      <Text wrap="truncate-end">
         <Text bold>bb-integrate sync</Text>
         <Text dimColor>{`  ${state.provider ?? ''} · ${state.connection ?? ''} → ${state.store ?? ''}  ${formatDuration(elapsed)}`}</Text>
       </Text>
-      <Text>
+      <Text wrap="truncate-end">
         {`Repos ${finished}/${state.reposTotal} · ${totals || 'starting…'} · ${formatCount(rate)} entities/s · ETA ${eta === null ? '—' : formatDuration(eta)}`}
         {state.retries > 0 ? <Text color="yellow">{` · ${state.retries} retries`}</Text> : null}
       </Text>
       <Box flexDirection="column" marginTop={1}>
-        {shown.map((r) => <RepoLine key={r.repo} repo={r} />)}
+        {shown.map((r) => <RepoLine key={r.repo} repo={r} width={nameWidth(columns)} />)}
         {hidden > 0 ? <Text dimColor>{`… ${hidden} more`}</Text> : null}
       </Box>
       <Box flexDirection="column" marginTop={1}>

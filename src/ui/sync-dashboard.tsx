@@ -24,7 +24,7 @@ export function renderSyncDashboard(options: DashboardOptions): DashboardHandle 
   const stdout = options.stdout ?? process.stderr
   const state = initialState(now())
   const rows = (stdout.rows ?? 30) - 1
-  const instance = render(<DashboardView state={state} rows={rows} onQuit={options.onQuit} now={now} />, {
+  const instance = render(<DashboardView state={state} rows={rows} columns={stdout.columns} onQuit={options.onQuit} now={now} />, {
     stdout,
     stdin: options.stdin ?? process.stdin,
     exitOnCtrlC: false,
@@ -36,7 +36,7 @@ export function renderSyncDashboard(options: DashboardOptions): DashboardHandle 
     },
     async finish() {
       state.now = now()
-      instance.rerender(<DashboardView state={state} rows={rows} onQuit={options.onQuit} now={now} />)
+      instance.rerender(<DashboardView state={state} rows={rows} columns={stdout.columns} onQuit={options.onQuit} now={now} />)
       instance.unmount()
       await instance.waitUntilExit().catch(() => undefined)
     },

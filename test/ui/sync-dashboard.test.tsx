@@ -1,3 +1,4 @@
+import {Box} from 'ink'
 import {render} from 'ink-testing-library'
 import React from 'react'
 import {describe, expect, it, vi} from 'vitest'
@@ -71,6 +72,29 @@ describe('DashboardView', () => {
     view.stdin.write('q')
     await new Promise((r) => setImmediate(r))
     expect(onQuit).toHaveBeenCalledTimes(1)
+    view.unmount()
+  })
+
+  it('on an 80-column terminal every repository stays on one line (no wrapped bars or phases)', () => {
+    const repos = ['acme-platform/billing-service', 'acme-platform/api-gateway', 'acme-web/data-pipeline', 'acme-web/notifications']
+    const phases = ['commitFiles', 'pullRequests', 'done', 'queued'] as const
+    const s = feed([
+      {...start, repos: repos.length, store: 'sqlite:/tmp/a/rather/long/path/to/the/store/bb-integrate.db'},
+      ...repos.map((repo, i): SyncEvent => ({type: 'repo', repo, phase: phases[i]!, done: 3, total: 10})),
+      ...repos.map((repo): SyncEvent => ({type: 'progress', repo, entity: 'commitFile', count: 12_345})),
+      {type: 'rateLimit', state: {credentialId: 'default/1', principal: 'dc-user:mei', limit: null, remaining: null, resetAt: null, waitingUntil: null, used: 3}},
+    ])
+    const view = render(<Box width={80}><DashboardView state={s} rows={23} columns={80} onQuit={() => undefined} now={() => T0} tickMs={10_000} /></Box>)
+    const lines = (view.lastFrame() ?? '').split('\n')
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80)
+    for (const [i, repo] of repos.entries()) {
+      const line = lines.find((l) => l.startsWith(repo))
+      expect(line, repo).toBeDefined()
+      expect(line).toMatch(/[█░]{16} /)
+      expect(line).toContain(phases[i])
+    }
+    // The bars are only on the repository and rate-limit lines: nothing wrapped onto a line of its own.
+    expect(lines.filter((l) => /[█░]/.test(l))).toHaveLength(repos.length + 1)
     view.unmount()
   })
 })

@@ -4,7 +4,7 @@ import type {Dispatcher} from 'undici'
 import type {Connection, CredentialKind, CredentialMeta, SecretLocation} from '../config/schema.js'
 import type {ConfigStore} from '../config/store.js'
 import {apiBaseUrl} from '../connection.js'
-import {AuthError, BbError, InterruptedError, NetworkError, UsageError} from '../errors.js'
+import {AuthError, BbError, HttpError, InterruptedError, NetworkError, UsageError} from '../errors.js'
 import {createHttpClient} from '../http/client.js'
 import type {HttpClientOptions} from '../http/types.js'
 import type {ProviderKind} from '../model.js'
@@ -245,7 +245,7 @@ function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: 
       })
     }
     if (request.auth === 'api-token') {
-      return new AuthError(`${error.message}; nothing was stored`, {
+      return new AuthError(`${error.message.replace(/\.+$/, '')}; nothing was stored`, {
         code: error.code,
         details: error.details,
         cause: error,
@@ -254,7 +254,7 @@ function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: 
           'check the e-mail and that the token is an "API token with scopes" for Bitbucket that is not expired or revoked.',
       })
     }
-    return new AuthError(`${error.message}; nothing was stored`, {
+    return new AuthError(`${error.message.replace(/\.+$/, '')}; nothing was stored`, {
       code: error.code,
       details: error.details,
       cause: error,
@@ -271,8 +271,40 @@ function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: 
         `Check --url (${request.url}), your network and proxy (HTTPS_PROXY/NO_PROXY); for a server with a private CA pass --ca-file <pem>.`,
     })
   }
+  if (error instanceof HttpError && error.status === 404) {
+    // Nothing Bitbucket-shaped at that address: almost always --url pointing one level off.
+    const api = request.provider === 'cloud' ? 'the Bitbucket Cloud API (e.g. https://api.bitbucket.org/2.0)' : 'a Bitbucket Data Center server (e.g. https://bitbucket.example.com)'
+    const better = betterUrl(request)
+    return new UsageError(`--url ${request.url} is not ${api}: it answered 404 Not Found; nothing was stored`, {
+      code: 'bad_url',
+      cause: error,
+      details: {url: request.url, ...(better ? {suggestion: better} : {})},
+      remedy: better
+        ? `Did you mean --url ${better}?`
+        : request.provider === 'cloud'
+          ? 'Pass the API base (ending in /2.0), not the website.'
+          : 'Pass the server\'s base URL (with its context path, if any), without /rest/….',
+    })
+  }
   if (error instanceof BbError) return error
   return new BbError(`Could not verify the credential: ${scrub(error instanceof Error ? error.message : String(error), secrets)}`, {cause: error})
+}
+
+/** The URL the user most likely meant, when --url is recognisably one level off. */
+function betterUrl(request: ConnectRequest): string | undefined {
+  let url: URL
+  try {
+    url = new URL(request.url)
+  } catch {
+    return undefined
+  }
+  const path = url.pathname.replace(/\/+$/, '')
+  if (request.provider === 'datacenter') {
+    const at = path.search(/\/rest(\/|$)/)
+    return at >= 0 ? `${url.origin}${path.slice(0, at)}` : undefined
+  }
+  if (url.hostname === 'bitbucket.org' || url.hostname === 'www.bitbucket.org') return 'https://api.bitbucket.org/2.0'
+  return /\/2\.0$/.test(path) ? undefined : `${url.origin}${path}/2.0`
 }
 
 function asList(value: unknown): string[] | undefined {

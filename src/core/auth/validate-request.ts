@@ -7,6 +7,19 @@ export const METHODS_BY_PROVIDER = {
   datacenter: ['oauth', 'pat', 'access-token'],
 } as const
 
+/** A credential kind the provider does not offer is bad usage, whatever else is missing. */
+export function checkMethod(provider: ConnectRequest['provider'], auth: string): void {
+  const allowed: readonly string[] = METHODS_BY_PROVIDER[provider]
+  if (allowed.includes(auth)) return
+  const hint =
+    auth === 'pat'
+      ? 'Bitbucket Cloud has no personal access tokens: use --auth api-token (Atlassian API token with scopes) or access-token.'
+      : auth === 'api-token'
+        ? 'Atlassian API tokens are a Cloud feature: on Data Center use --auth pat (HTTP access token) or oauth.'
+        : undefined
+  throw new UsageError(`--auth ${auth} is not available for ${provider} (use ${allowed.join(', ')})`, {code: 'bad_auth', remedy: hint})
+}
+
 /**
  * Everything checkable before a request leaves: wrong combinations and the classic mistake of a username
  * where an API token needs the Atlassian account e-mail. Messages name the flag to fix.
@@ -24,16 +37,7 @@ export function validateConnectRequest(request: ConnectRequest): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UsageError(`--url must be http(s), not ${url.protocol}`, {code: 'bad_url'})
   }
-  const allowed: readonly string[] = METHODS_BY_PROVIDER[request.provider]
-  if (!allowed.includes(request.auth)) {
-    const hint =
-      request.auth === 'pat'
-        ? 'Bitbucket Cloud has no personal access tokens: use --auth api-token (Atlassian API token with scopes) or access-token.'
-        : request.auth === 'api-token'
-          ? 'Atlassian API tokens are a Cloud feature: on Data Center use --auth pat (HTTP access token) or oauth.'
-          : undefined
-    throw new UsageError(`--auth ${request.auth} is not available for ${request.provider} (use ${allowed.join(', ')})`, {code: 'bad_auth', remedy: hint})
-  }
+  checkMethod(request.provider, request.auth)
   if (request.auth === 'oauth') {
     if (!request.clientId) throw new UsageError('Missing --client-id (the OAuth consumer key)', {code: 'missing_flag', details: {flag: 'client-id'}})
     if (!request.clientSecret) {

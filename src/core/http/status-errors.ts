@@ -27,8 +27,9 @@ function statusText(status: number): string {
   return reason ? `${status} ${reason}` : String(status)
 }
 
+/** The server's own words; its final full stop dropped, since ours ends the sentence. */
 function said(info: ErrorBodyInfo): string {
-  return info.message ? `: ${info.message}` : ''
+  return info.message ? `: ${info.message.replace(/\.+$/, '')}` : ''
 }
 
 /** The error for an HTTP answer we will not (or no longer) retry. */
@@ -38,7 +39,10 @@ export function errorForStatus(ctx: StatusContext): BbError {
   if (status === 401) {
     return new AuthError(`Bitbucket rejected credential "${credentialId}" (401 Unauthorized) for ${where}${said(info)}.`, {
       code: 'unauthorized',
-      remedy: 'The token may be wrong, expired or revoked: run `bb-integrate connect` again to store a new one.',
+      // The CI credential comes from the environment: `connect` would not change what is sent.
+      remedy: credentialId.endsWith('/env')
+        ? 'BB_INTEGRATE_TOKEN may be wrong, expired or revoked (an API token also needs BB_INTEGRATE_EMAIL set to the Atlassian account e-mail): set a valid one.'
+        : 'The token may be wrong, expired or revoked: run `bb-integrate connect` again to store a new one.',
       details: {credentialId, status},
     })
   }

@@ -1,3 +1,4 @@
+import {HttpError, UsageError} from '../errors.js'
 import type {Repository} from '../model.js'
 import type {Provider, RepoListOptions} from '../provider/types.js'
 
@@ -58,10 +59,25 @@ export interface ListRepositoriesOptions {
 export async function listRepositories(provider: Provider, options: ListRepositoriesOptions = {}): Promise<Repository[]> {
   const scope = options.scope ?? {}
   const all: Repository[] = []
-  for await (const page of provider.repositories(listOptionsFor(provider.kind, scope), options.signal)) {
-    const kept = page.items.filter((r) => inScope(r, scope))
-    all.push(...kept)
-    options.onPage?.(kept, all.length)
+  const listOptions = listOptionsFor(provider.kind, scope)
+  try {
+    for await (const page of provider.repositories(listOptions, options.signal)) {
+      const kept = page.items.filter((r) => inScope(r, scope))
+      all.push(...kept)
+      options.onPage?.(kept, all.length)
+    }
+  } catch (error) {
+    // A 404 for a scoped listing means the workspace/project name is wrong (or hidden): the user's input.
+    if (error instanceof HttpError && error.status === 404 && listOptions.container !== undefined) {
+      const what = provider.kind === 'cloud' ? `Workspace "${listOptions.container}"` : `Project "${listOptions.container}"`
+      throw new UsageError(`${what} does not exist or is not visible to this connection`, {
+        code: 'unknown_container',
+        cause: error,
+        details: {container: listOptions.container},
+        remedy: `Run \`bb-integrate repos list\` without --workspace/--project to see the ${provider.kind === 'cloud' ? 'workspaces' : 'project keys'} (the part before the "/").`,
+      })
+    }
+    throw error
   }
   return all
 }

@@ -185,7 +185,7 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
   }
 
   if (deps.signal?.aborted && fatal === null) stopReason = 'interrupted'
-  else if (fatal instanceof BudgetExhaustedError) stopReason = 'max-wait'
+  else if (fatal instanceof BudgetExhaustedError) stopReason = fatal.code === 'max_wait' ? 'max-wait' : 'rate-limit'
   else if (fatal !== null || failed > 0) stopReason = 'errors'
 
   const stats = deps.httpStats?.()
@@ -211,7 +211,12 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
     throw new InterruptedError(`Sync interrupted with ${summary.reposLeft} of ${total} repositories left; progress is saved.`, {code: 'interrupted', remedy: 'Run the same command again to resume.'})
   }
   if (fatal instanceof BudgetExhaustedError) {
-    throw new BudgetExhaustedError(`Rate-limit wait would exceed --max-wait with ${summary.reposLeft} of ${total} repositories left; progress is saved.`, {code: 'max_wait', remedy: 'Run again later (or raise --max-wait) to continue where this run stopped.', cause: fatal})
+    // The budget is per principal, so one exhausted request means every repository would wait too.
+    const left = `${summary.reposLeft} of ${total} repositories left; progress is saved`
+    if (stopReason === 'max-wait') {
+      throw new BudgetExhaustedError(`Rate-limit wait would exceed --max-wait with ${left}.`, {code: 'max_wait', remedy: 'Run again later (or raise --max-wait) to continue where this run stopped.', cause: fatal})
+    }
+    throw new BudgetExhaustedError(`${fatal.message} Stopped with ${left}.`, {code: fatal.code, remedy: fatal.remedy ?? 'Run again later to continue where this run stopped.', cause: fatal})
   }
   if (fatal !== null) throw fatal
   return summary

@@ -42,7 +42,7 @@ export type SyncEvent =
       reposFailed: number
       reposLeft: number
       /** Why the run ended early, when it did. */
-      stopReason: 'interrupted' | 'max-wait' | 'errors' | null
+      stopReason: 'interrupted' | 'max-wait' | 'rate-limit' | 'errors' | null
     }
 
 export type SyncEventEnvelope = SyncEvent & {v: typeof EVENT_SCHEMA_VERSION}

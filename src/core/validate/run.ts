@@ -1,3 +1,5 @@
+import {setMaxListeners} from 'node:events'
+
 import {row, type Check, type CheckContext} from './check.js'
 import {configCheck, reachabilityCheck} from './checks/config.js'
 import {credentialsCheck, identityCheck, scopesCheck} from './checks/credentials.js'
@@ -46,6 +48,8 @@ export function isOk(checks: readonly CheckResult[], strict = false): boolean {
 export async function runValidation(deps: ValidateDeps, options: RunValidationOptions = {}): Promise<ValidateReport> {
   const started = deps.now()
   const controller = new AbortController()
+  // Every check's requests listen on this one signal (two per selected repository): no leak, no warning.
+  setMaxListeners(0, controller.signal)
   options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason), {once: true})
   const probes = new Probes(deps, controller.signal)
 

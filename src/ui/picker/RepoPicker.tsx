@@ -20,6 +20,15 @@ export interface RepoPickerProps {
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US')
+
+const BROWSE_HELP = '↑↓ move · PgUp/PgDn page · space toggle · a all · n none · / filter · enter confirm · esc cancel'
+// 79 columns: on an 80-column terminal "enter confirm · esc cancel" must not be truncated away.
+const BROWSE_HELP_NARROW = '↑↓ move · space toggle · a all · n none · / filter · enter confirm · esc cancel'
+
+/** The key help for the list: the keys to leave the picker come last, so a narrow terminal gets the short form. */
+export function browseHelp(columns: number | undefined): string {
+  return (columns ?? 80) >= BROWSE_HELP.length ? BROWSE_HELP : BROWSE_HELP_NARROW
+}
 const CHROME_ROWS = 6
 const FLUSH_MS = 100
 
@@ -154,7 +163,7 @@ export function RepoPicker(props: RepoPickerProps) {
       <Text dimColor wrap="truncate-end">
         {filtering
           ? 'type to filter · ↑↓ move · space toggle · enter done · esc clear filter'
-          : '↑↓ move · PgUp/PgDn page · space toggle · a all · n none · / filter · enter confirm · esc cancel'}
+          : browseHelp(stdout.columns)}
       </Text>
     </Box>
   )

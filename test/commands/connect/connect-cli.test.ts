@@ -118,6 +118,44 @@ describe('bb-integrate connect / auth status / disconnect (built CLI, emulator)'
     nothingWritten()
   })
 
+  it('without a TTY names every missing flag at once; a method the provider lacks is reported first', async () => {
+    const r = await cli(['connect', '--provider', 'cloud', '--auth', 'api-token'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('Missing --email, --token-stdin;')
+    const dcNoUrl = await cli(['connect', '--provider', 'datacenter', '--json'])
+    expect(dcNoUrl.code).toBe(2)
+    expect(JSON.parse(dcNoUrl.stdout).error).toMatchObject({code: 'missing_flag', details: {flag: '--url', flags: ['--url', '--auth']}})
+    // Not "Missing --email": Data Center has no API tokens at all.
+    const dcApiToken = await cli(['connect', '--provider', 'datacenter', '--url', dc.apiBase, '--auth', 'api-token'])
+    expect(dcApiToken.code).toBe(2)
+    expect(dcApiToken.stderr).toContain('--auth api-token is not available for datacenter')
+    expect(dcApiToken.stderr).toContain('on Data Center use --auth pat')
+    nothingWritten()
+  })
+
+  it('--url one level off (Cloud without /2.0, Data Center with /rest/…): exit 2 suggesting the right URL', async () => {
+    const token = await cloud.admin.createToken({kind: 'api-token'})
+    secrets.push(token.secret)
+    const r = await cli(['connect', '--provider', 'cloud', '--url', cloud.url, '--auth', 'api-token', '--email', token.login as string, '--token-stdin', '--allow-insecure-store'], {stdin: token.secret})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`--url ${cloud.url} is not the Bitbucket Cloud API`)
+    expect(r.stderr).toContain(`Did you mean --url ${cloud.url}/2.0?`)
+    const pat = await dc.admin.createToken({kind: 'pat'})
+    secrets.push(pat.secret)
+    const d = await cli(['connect', '--provider', 'datacenter', '--url', `${dc.url}/rest/api/latest`, '--auth', 'pat', '--token-stdin', '--allow-insecure-store', '--json'], {stdin: pat.secret})
+    expect(d.code).toBe(2)
+    expect(JSON.parse(d.stdout).error).toMatchObject({code: 'bad_url', remedy: `Did you mean --url ${dc.url}?`, exitCode: 2})
+    nothingWritten()
+  })
+
+  it('a wrong token: exit 3, the server\'s words without a doubled full stop', async () => {
+    const r = await cli([...cloudArgs(), '--auth', 'api-token', '--email', 'mei.mensah@acme.example', '--token-stdin', '--allow-insecure-store'], {stdin: 'not-a-token'})
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/401 Unauthorized\) for GET \S+: [^\n]*[^.]; nothing was stored/)
+    expect(r.stderr).not.toMatch(/\.\.|\.;/)
+    nothingWritten()
+  })
+
   it('a username instead of the e-mail: exit 2 before any request', async () => {
     cloud.admin.resetStats()
     const r = await cli([...cloudArgs(), '--auth', 'api-token', '--email', 'mei.mensah', '--token-stdin', '--allow-insecure-store'], {stdin: 'ATATT3xsomething'})

@@ -44,6 +44,24 @@ describe('bb-integrate repos list (built CLI)', () => {
   })
 })
 
+describe('bb-integrate repos list: an unknown workspace or project is the user\'s input (exit 2)', () => {
+  it.each(['cloud', 'datacenter'] as const)('%s', async (flavor) => {
+    fx = await setupFixture({fileStore: true, flavor})
+    const flag = flavor === 'cloud' ? '--workspace' : '--project'
+    const r = await cli(fx, ['repos', 'list', flag, 'nope-nope', '--json'])
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      code: 'unknown_container',
+      message: `${flavor === 'cloud' ? 'Workspace' : 'Project'} "nope-nope" does not exist or is not visible to this connection`,
+      exitCode: 2,
+    })
+    const human = await cli(fx, ['repos', 'list', flag, 'nope-nope'])
+    expect(human.code).toBe(2)
+    expect(human.stderr).toContain('Run `bb-integrate repos list` without --workspace/--project')
+    expect(human.stderr).not.toContain('GET http')
+  })
+})
+
 describe('bb-integrate repos select, unattended (built CLI)', () => {
   it('without a TTY and without flags fails fast (exit 2) naming the flags', async () => {
     fx = await setupFixture({fileStore: true})

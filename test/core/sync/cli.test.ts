@@ -99,6 +99,55 @@ describe('sync and export commands', () => {
     }
   }, 120_000)
 
+  it('export to a slow reader, then one that stops early (`| head -1`): exit 0, no EPIPE, no listener-leak warning', async () => {
+    // A reader that takes its time: every full pipe is a wait for 'drain', which must not pile up listeners.
+    const slow = await new Promise<{code: number | null; bytes: number; stderr: string}>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'export'], {env: {...process.env, CI: '1', NO_COLOR: '1', ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+      let bytes = 0
+      let stderr = ''
+      child.stdout.on('data', (d: Buffer) => {
+        bytes += d.length
+        child.stdout.pause()
+        setTimeout(() => child.stdout.resume(), 2)
+      })
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.once('error', reject)
+      child.once('exit', (code) => resolve({code, bytes, stderr}))
+    })
+    expect(slow.code, slow.stderr).toBe(0)
+    expect(slow.bytes).toBeGreaterThan(200_000)
+    expect(slow.stderr).not.toMatch(/MaxListenersExceeded/)
+
+    const early = await new Promise<{code: number | null; stderr: string}>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'export', '--entity', 'commitFile', '--format', 'csv'], {
+        env: {...process.env, CI: '1', NO_COLOR: '1', ...env},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stderr = ''
+      // Like `head -1`: read the first chunk, then close the pipe while the export still has rows to write.
+      child.stdout.once('data', () => child.stdout.destroy())
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.once('error', reject)
+      child.once('exit', (code) => resolve({code, stderr}))
+    })
+    expect(early.code, early.stderr).toBe(0)
+    expect(early.stderr).not.toMatch(/EPIPE/)
+  }, 120_000)
+
+  it('a flag value outside its options is bad usage: exit 2, and the --json error envelope', async () => {
+    const r = await cli(['export', '--format', 'xml', '--json'], env)
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {name: 'UsageError', code: 'bad_usage', message: 'Expected --format=xml to be one of: ndjson, csv', remedy: 'See `bb-integrate export --help`.', details: null, exitCode: 2},
+    })
+    const nonInteger = await cli(['sync', '--concurrency', 'abc'], env)
+    expect(nonInteger.code).toBe(2)
+    expect(nonInteger.stderr).toContain('Invalid --concurrency: Expected an integer but received: abc')
+    const unknown = await cli(['repos', 'list', 'extra'], env)
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('"repos list" takes no argument "extra"')
+  }, 60_000)
+
   it('plain progress on stderr without a TTY, CSV export with RFC 4180 quoting', async () => {
     const run = await cli(['sync'], env)
     expect(run.code, run.stderr).toBe(0)

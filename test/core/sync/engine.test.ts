@@ -165,7 +165,7 @@ describe('runSync with a fake provider', () => {
     const provider = smallWorld()
     const store = await freshStore()
     provider.onRequest = (k) => {
-      if (k >= 9) throw new BudgetExhaustedError('wait would pass the deadline')
+      if (k >= 9) throw new BudgetExhaustedError('wait would pass the deadline', {code: 'max_wait'})
     }
     const r = await sync(provider, store)
     expect(r.error).toBeInstanceOf(BudgetExhaustedError)
@@ -176,6 +176,23 @@ describe('runSync with a fake provider', () => {
     provider.onRequest = null
     const again = await sync(provider, store)
     expect(again.error).toBeNull()
+    expectTruth(await dump(store), provider)
+    await store.close()
+  })
+
+  it('429s past the retry budget stop with stopReason "rate-limit" (exit 5) and do not blame --max-wait', async () => {
+    const provider = smallWorld()
+    const store = await freshStore()
+    provider.onRequest = (k) => {
+      if (k >= 5) throw new BudgetExhaustedError('Bitbucket answered 429 (rate limited) 6 times.', {code: 'rate_limited'})
+    }
+    const r = await sync(provider, store)
+    expect(exitCodeOf(r.error)).toBe(ExitCode.Budget)
+    expect(r.last).toMatchObject({type: 'summary', complete: false, stopReason: 'rate-limit'})
+    expect((r.error as Error).message).toMatch(/429/)
+    expect((r.error as Error).message).not.toMatch(/max-wait/)
+    provider.onRequest = null
+    expect((await sync(provider, store)).error).toBeNull()
     expectTruth(await dump(store), provider)
     await store.close()
   })

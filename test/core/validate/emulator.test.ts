@@ -48,6 +48,26 @@ describe('validate against the emulator', () => {
     expect(report.durationMs).toBeLessThan(5000)
   })
 
+  it('twelve selected repositories: no MaxListenersExceededWarning on the shared abort signal', async () => {
+    fx = await setupFixture({dataset: 'small'})
+    const all = fx.emu.world.containers().flatMap((c) => fx!.emu.world.repos(c.key)).map((r) => `${r.container}/${r.slug}`)
+    expect(all.length).toBeGreaterThanOrEqual(12)
+    fx.config.setSelection('default', all)
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => {
+      warnings.push(`${w.name}: ${w.message}`)
+    }
+    process.on('warning', onWarning)
+    try {
+      const report = await run(fx)
+      expect(rowOf(report, 'repos')?.status).toBe('pass')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([])
+  })
+
   it('all good (Data Center): the version row passes', async () => {
     fx = await setupFixture({flavor: 'datacenter'})
     const report = await run(fx)

@@ -103,11 +103,13 @@ describe('bb-integrate demo', () => {
   it('Data Center --json: works end to end', async () => {
     const dir = configDir()
     const r = await demo(['--provider', 'datacenter', '--config-dir', dir, '--json'])
+    expect(r.timedOut).toBe(false)
     expect(r.code, r.stderr).toBe(0)
     const result = JSON.parse(r.stdout) as DemoJson
     expectSteps(result.steps)
     expect(result.steps[0]?.command).toMatch(/--provider datacenter --url http:\/\/127\.0\.0\.1:\d+ --auth pat/)
-  })
+    expect(r.stdout.trim().startsWith('{')).toBe(true)
+  }, 90_000)
 
   it('Data Center, in a pipe: runs every step and exits 0', async () => {
     const dir = configDir()
@@ -117,5 +119,5 @@ describe('bb-integrate demo', () => {
     for (const title of TITLES) expect(r.stderr, title).toContain(`▶ ${title}`)
     expect(r.stderr).toMatch(/sync complete: \d+ done, 0 failed, 0 left/)
     expect(r.stdout).toMatch(/^datacenter,demo,[A-Z]+\/[^,]+,/m)
-  })
+  }, 90_000)
 })

@@ -1,7 +1,7 @@
 import {render} from 'ink-testing-library'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {RepoPicker, type PickerResult} from '../../../src/ui/picker/RepoPicker.js'
+import {browseHelp, RepoPicker, type PickerResult} from '../../../src/ui/picker/RepoPicker.js'
 import {makeRepos, pagedLoader} from './fixtures.js'
 
 const ARROW_DOWN = '\u001B[B'
@@ -52,6 +52,15 @@ let mounted: ReturnType<typeof render> | undefined
 afterEach(() => mounted?.unmount())
 
 describe('RepoPicker', () => {
+  it('key help: on an 80-column terminal it fits whole, so "esc cancel" is not truncated away', () => {
+    for (const columns of [80, 95]) {
+      const help = browseHelp(columns)
+      expect(help.length).toBeLessThanOrEqual(columns - 1)
+      expect(help).toMatch(/enter confirm · esc cancel$/)
+    }
+    expect(browseHelp(120)).toContain('PgUp/PgDn page')
+  })
+
   it('streams pages with a live count, then shows the total', async () => {
     let open!: () => void
     const gate = new Promise<void>((r) => (open = r))
