@@ -78,8 +78,11 @@ export class Tmux {
   async waitForExit(timeoutMs = 10_000): Promise<number> {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
-      const [dead, status] = (await this.tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status}')).stdout.trim().split(' ')
-      if (dead === '1') return Number(status)
+      const [dead, status, signal] = (await this.tmux('display-message', '-p', '-t', 'main', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')).stdout.trim().split(':')
+      // tmux marks the pane dead when the terminal closes, which can be before it has reaped the
+      // process: the status (or signal) appears a moment later, so keep polling until it does.
+      if (dead === '1' && status) return Number(status)
+      if (dead === '1' && signal) return 128 + Number(signal)
       await new Promise((r) => setTimeout(r, 100))
     }
     throw new Error(`Timed out after ${timeoutMs} ms waiting for the command to exit; screen:\n${await this.capture()}`)

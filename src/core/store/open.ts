@@ -1,6 +1,6 @@
 import {isAbsolute, join, resolve} from 'node:path'
 
-import {UsageError} from '../errors.js'
+import {BbError, UsageError} from '../errors.js'
 import {DEFAULT_DB_FILE, dataDir} from './data-dir.js'
 import type {Store} from './types.js'
 
@@ -54,12 +54,24 @@ export async function openStore(url?: string, env: NodeJS.ProcessEnv = process.e
       await store.init()
     } catch (error) {
       await executor.close().catch(() => undefined)
-      throw error
+      throw cannotOpen(location.description, error, 'Check host, port, database, user and password in --store / BB_INTEGRATE_STORE, and that the server accepts connections.')
     }
     return store
   }
   const {SqliteExecutor} = await import('./sqlite.js')
-  const store = new SqlStore(new SqliteExecutor(location.path), location.description)
-  await store.init()
+  let store: InstanceType<typeof SqlStore>
+  try {
+    store = new SqlStore(new SqliteExecutor(location.path), location.description)
+    await store.init()
+  } catch (error) {
+    throw cannotOpen(location.description, error, 'Check that the directory exists and is writable, or pass another --store path.')
+  }
   return store
+}
+
+/** A store that cannot be opened: say which one (password redacted) and what to check, not just "ECONNREFUSED". */
+function cannotOpen(description: string, error: unknown, remedy: string): BbError {
+  if (error instanceof BbError) return error
+  const reason = error instanceof Error ? error.message : String(error)
+  return new BbError(`Could not open the store ${description}: ${redact(reason)}`, {code: 'store_unavailable', cause: error, remedy})
 }
