@@ -6,8 +6,8 @@ const FALLBACK_FILL_RATE = 1
 const FALLBACK_INTERVAL_MS = 1000
 
 /**
- * Our estimate of a Data Center token bucket, re-anchored on every response that carries
- * `X-RateLimit-Remaining` and decremented locally for requests still in flight.
+ * Our estimate of a Data Center token bucket: decremented locally for every request sent, lowered
+ * (and re-anchored) by responses whose `X-RateLimit-Remaining` is below it, refilled with time.
  */
 export class TokenBucketEstimate {
   private capacity: number | null = null
@@ -29,8 +29,13 @@ export class TokenBucketEstimate {
     if (headers.limit !== null) this.capacity = headers.limit
     if (headers.fillRate !== null && headers.fillRate > 0) this.fillRate = headers.fillRate
     if (headers.intervalMs !== null && headers.intervalMs > 0) this.intervalMs = headers.intervalMs
-    this.tokens = headers.remaining
-    this.anchor = nowMs
+    this.refill(nowMs)
+    // Requests still in flight are already spent from our estimate but may not be in the server's
+    // count yet: a response may lower the estimate, never raise it (refill raises it, with time).
+    if (this.tokens === null || headers.remaining <= this.tokens) {
+      this.tokens = headers.remaining
+      this.anchor = nowMs
+    }
   }
 
   remaining(nowMs: number): number | null {
