@@ -5,8 +5,10 @@ const SYMBOL: Record<CheckStatus, string> = {pass: '✓', warn: '!', fail: '✗'
 
 export function summarize(report: ValidateReport): string {
   const n = (s: CheckStatus) => report.checks.filter((c) => c.status === s).length
-  const verdict = report.ok ? 'OK' : 'FAILED'
-  return `validate ${verdict}: ${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed, ${n('skip')} skipped (${(report.durationMs / 1000).toFixed(1)} s)`
+  // Without a failed check, a FAILED verdict can only come from --strict: say so.
+  const verdict = report.ok ? 'OK' : n('fail') === 0 ? 'FAILED (--strict: warnings count as failures)' : 'FAILED'
+  const warnings = `${n('warn')} ${n('warn') === 1 ? 'warning' : 'warnings'}`
+  return `validate ${verdict}: ${n('pass')} passed, ${warnings}, ${n('fail')} failed, ${n('skip')} skipped (${(report.durationMs / 1000).toFixed(1)} s)`
 }
 
 /** One line per check and an indented remedy: greppable in CI logs. */

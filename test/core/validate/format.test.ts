@@ -22,9 +22,14 @@ describe('validate output', () => {
       'SKIP webhooks: webhooks not configured yet',
       'WARN rate-limit: Budget low.',
       '     remedy: Wait.',
-      'validate FAILED: 1 passed, 1 warnings, 1 failed, 1 skipped (0.4 s)',
+      'validate FAILED: 1 passed, 1 warning, 1 failed, 1 skipped (0.4 s)',
       '',
     ].join('\n'))
+  })
+
+  it('says when only --strict made warnings fail the run', () => {
+    const strictOnly: ValidateReport = {...report, checks: report.checks.filter((c) => c.status !== 'fail')}
+    expect(formatPlain(strictOnly)).toContain('validate FAILED (--strict: warnings count as failures): 1 passed, 1 warning, 0 failed, 1 skipped')
   })
 
   it('table: status symbols, aligned titles, wrapped details within the width', () => {
