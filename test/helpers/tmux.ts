@@ -9,7 +9,7 @@
  */
 import {execFile} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
@@ -31,6 +31,10 @@ export class Tmux {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
+  private get exitFile(): string {
+    return path.join(this.dir, 'exit-status')
+  }
+
   /** Starts `command` (a shell command line) in a new detached session. */
   static async start(command: string, options: TmuxOptions = {}): Promise<Tmux> {
     const dir = mkdtempSync(path.join(tmpdir(), 'bbi-tmux-'))
@@ -41,8 +45,12 @@ export class Tmux {
     const env: NodeJS.ProcessEnv = {...(options.env ?? process.env), TERM: 'xterm-256color'}
     delete env.TMUX
     const t = new Tmux(socket, dir, env)
+    // The shell records the command's exit status itself: tmux reports a dead pane's status only once
+    // it has reaped the process, which under load it sometimes never does. `trap : INT` keeps the shell
+    // alive through a Ctrl-C meant for the command (a handler, unlike an ignored signal, is reset for it).
+    const wrapped = `trap : INT; ${command}\necho $? > '${t.exitFile}'`
     await t.tmux('-f', conf, 'new-session', '-d', '-s', 'main', '-x', String(options.width ?? 100), '-y', String(options.height ?? 30),
-      '-c', options.cwd ?? process.cwd(), command)
+      '-c', options.cwd ?? process.cwd(), wrapped)
     return t
   }
 
@@ -78,11 +86,10 @@ export class Tmux {
   async waitForExit(timeoutMs = 10_000): Promise<number> {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
-      const [dead, status, signal] = (await this.tmux('display-message', '-p', '-t', 'main', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')).stdout.trim().split(':')
-      // tmux marks the pane dead when the terminal closes, which can be before it has reaped the
-      // process: the status (or signal) appears a moment later, so keep polling until it does.
-      if (dead === '1' && status) return Number(status)
-      if (dead === '1' && signal) return 128 + Number(signal)
+      if (existsSync(this.exitFile)) {
+        const text = readFileSync(this.exitFile, 'utf8').trim()
+        if (text !== '') return Number(text)
+      }
       await new Promise((r) => setTimeout(r, 100))
     }
     throw new Error(`Timed out after ${timeoutMs} ms waiting for the command to exit; screen:\n${await this.capture()}`)
