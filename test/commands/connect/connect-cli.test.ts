@@ -1,6 +1,5 @@
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
@@ -8,14 +7,8 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
 import {ensureBuilt, runCli, type CliResult} from '../../helpers/cli.js'
 import {findSecrets} from './secret-scan.js'
+import {freePort} from '../../helpers/net.js'
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as {port: number}).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
 
 describe('bb-integrate connect / auth status / disconnect (built CLI, emulator)', () => {
   let cloud: RunningEmulator

@@ -1,5 +1,4 @@
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
@@ -13,14 +12,8 @@ import {readEnv} from '../../../src/core/env.js'
 import {AuthError, UsageError} from '../../../src/core/errors.js'
 import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
 import {fakeBrowser} from './fake-browser.js'
+import {freePort} from '../../helpers/net.js'
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as {port: number}).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
 
 describe('openConnection', () => {
   let cloud: RunningEmulator

@@ -8,22 +8,8 @@ import {runOAuthLogin} from '../../../src/core/auth/oauth/flow.js'
 import {startLoopback} from '../../../src/core/auth/oauth/loopback.js'
 import {createPkce, randomToken} from '../../../src/core/auth/oauth/pkce.js'
 import {AuthError, InterruptedError, UsageError} from '../../../src/core/errors.js'
+import {freePort, portIsFree} from '../../helpers/net.js'
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as {port: number}).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  const s = createServer()
-  return new Promise((resolve) => {
-    s.once('error', () => resolve(false))
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)))
-  })
-}
 
 describe('PKCE and state', () => {
   it('makes a 256-bit state and an S256 challenge of the verifier', () => {

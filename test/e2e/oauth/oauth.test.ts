@@ -13,27 +13,13 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
 import {ensureBuilt, runCli, startCli, type CliResult} from '../../helpers/cli.js'
 import {findSecrets} from '../../commands/connect/secret-scan.js'
+import {freePort, portIsFree} from '../../helpers/net.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const CHROMIUM_BROWSER = path.join(HERE, 'headless-browser.sh')
 const FORGING_BROWSER = path.join(HERE, 'forge-state-browser.mjs')
 const chromium = existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as {port: number}).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  const s = createServer()
-  return new Promise((resolve) => {
-    s.once('error', () => resolve(false))
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)))
-  })
-}
 
 describe('connect --auth oauth (built CLI, emulator, loopback)', () => {
   let emu: RunningEmulator
