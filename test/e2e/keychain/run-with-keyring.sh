@@ -12,7 +12,7 @@ set -euo pipefail
 if [ "${1:-}" != "--inside" ]; then
   : "${KEYRING_HOME:?set KEYRING_HOME to a directory for the keyring files}"
   mkdir -p "$KEYRING_HOME"
-  exec dbus-run-session -- "$0" --inside "$@"
+  exec dbus-run-session --config-file="$(dirname "$0")/session-bus.conf" -- "$0" --inside "$@"
 fi
 shift
 
@@ -27,6 +27,16 @@ mkdir -p "$XDG_DATA_HOME"
 # --unlock reads the login keyring password from stdin (creating the keyring on first use).
 eval "$(printf '%s' "${KEYRING_PASSWORD:-bb-integrate-test}" | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
 export GNOME_KEYRING_CONTROL
+
+# The daemon may claim org.freedesktop.secrets a moment after --unlock returns: wait for it, so the
+# command below never talks to a bus without the Secret Service (the bus config has no activation).
+for _ in $(seq 1 200); do
+  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then
+    break
+  fi
+  sleep 0.05
+done
 
 # gnome-keyring-daemon exits when dbus-run-session closes its bus after "$@".
 "$@"

@@ -20,6 +20,10 @@ const CHROMIUM_BROWSER = path.join(HERE, 'headless-browser.sh')
 const FORGING_BROWSER = path.join(HERE, 'forge-state-browser.mjs')
 const chromium = existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')
 
+async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!existsSync(file) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+}
 
 describe('connect --auth oauth (built CLI, emulator, loopback)', () => {
   let emu: RunningEmulator
@@ -83,7 +87,9 @@ describe('connect --auth oauth (built CLI, emulator, loopback)', () => {
     const json = JSON.parse(r.stdout)
     expect(json.credential).toMatchObject({kind: 'oauth', principal: `oauth-consumer:${c.key}`, scopes: ['account', 'pullrequest']})
     expect(json.credential.identity.id).toBe(emu.world.users()[0]!.uuid)
-    // Chromium really rendered the loopback's success page.
+    // Chromium really rendered the loopback's success page. The CLI does not wait for its browser: the
+    // dump lands when Chromium's virtual-time budget ends, which can be after the CLI has exited.
+    await waitForFile(page, 60_000)
     expect(readFileSync(page, 'utf8')).toContain('<h1 id="result">Logged in</h1>')
     expect(await portIsFree(port)).toBe(true)
 
