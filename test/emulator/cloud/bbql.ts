@@ -123,18 +123,27 @@ export function matches(node: Node, obj: unknown): boolean {
   return compare(lookup(obj, node.field), node.op, node.value, node.field)
 }
 
-/** `sort=field` / `sort=-field` on rendered objects. */
+/** The dotted fields a query compares. */
+export function fieldsOf(node: Node): string[] {
+  return node.kind === 'cmp' ? [node.field] : [...fieldsOf(node.left), ...fieldsOf(node.right)]
+}
+
+/** The field a `sort=` parameter orders by. */
+export const sortField = (sort: string): string => (sort.startsWith('-') ? sort.slice(1) : sort)
+
+/** `sort=field` / `sort=-field` on rendered objects (each item's key computed once, the sort stable). */
 export function sortBy<T>(items: T[], sort: string, view: (item: T) => unknown): T[] {
   const desc = sort.startsWith('-')
-  const field = desc ? sort.slice(1) : sort
-  const key = (item: T) => {
+  const field = sortField(sort)
+  const keyed = items.map((item, index) => {
     const v = lookup(view(item), field)
-    return DATE_FIELD.test(field) && typeof v === 'string' ? Date.parse(v) : v
-  }
-  return [...items].sort((x, y) => {
-    const a = key(x) as number | string
-    const b = key(y) as number | string
-    const c = a === b ? 0 : a === undefined || a === null ? 1 : b === undefined || b === null ? -1 : a < b ? -1 : 1
-    return desc ? -c : c
+    return {item, index, key: (DATE_FIELD.test(field) && typeof v === 'string' ? Date.parse(v) : v) as number | string | null | undefined}
   })
+  keyed.sort((x, y) => {
+    const a = x.key
+    const b = y.key
+    const c = a === b ? 0 : a === undefined || a === null ? 1 : b === undefined || b === null ? -1 : a < b ? -1 : 1
+    return (desc ? -c : c) || x.index - y.index
+  })
+  return keyed.map((k) => k.item)
 }

@@ -1,6 +1,10 @@
 /** Cloud renders timestamps with microseconds and an explicit offset: 2026-01-02T03:04:05.123000+00:00. */
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
 export function cloudTime(iso: string | null | undefined): string | null {
   if (!iso) return null
+  // The world keeps canonical toISOString() times: no need to parse them again.
+  if (iso.length === 24 && CANONICAL.test(iso)) return `${iso.slice(0, 23)}000+00:00`
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return null
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00')
@@ -8,5 +12,6 @@ export function cloudTime(iso: string | null | undefined): string | null {
 
 /** Git author dates on Cloud have no fraction: 2026-01-02T03:04:05+00:00. */
 export function gitTime(iso: string): string {
+  if (iso.length === 24 && CANONICAL.test(iso)) return `${iso.slice(0, 19)}+00:00`
   return new Date(iso).toISOString().replace(/\.\d{3}Z$/, '+00:00')
 }

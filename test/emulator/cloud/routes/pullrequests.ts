@@ -11,10 +11,12 @@ import {parseFields, wants} from '../fields.js'
 import {isResponse, repoParam, route} from '../lookup.js'
 import {iteratorPage, pageOf} from '../paging.js'
 import {pullRequest} from '../render-pr.js'
+import {cloudTime} from '../time.js'
 import type {CloudRoute} from '../scopes.js'
 import {filterSort} from './user.js'
 
 const STATES = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']
+const PR_SCALARS = new Set(['id', 'title', 'description', 'state', 'created_on', 'updated_on'])
 
 export const pullRequestRoutes: CloudRoute[] = [
   route('GET', '/repositories/:workspace/:repo_slug/pullrequests', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
@@ -37,7 +39,11 @@ export const pullRequestRoutes: CloudRoute[] = [
       return json
     }
     const selected = detail.pullRequests.filter((pr) => states.has(pr.state)).sort((a, b) => b.id - a.id)
-    const filtered = filterSort(req, selected, view)
+    // q/sort on the usual scalar fields (updated_on, state, …) need not render whole PRs.
+    const filtered = filterSort(req, selected, view, {fields: PR_SCALARS, view: (pr) => ({
+      id: pr.id, title: pr.title, description: pr.description, state: pr.state,
+      created_on: cloudTime(pr.createdAt), updated_on: cloudTime(pr.updatedAt),
+    })})
     if (isResponse(filtered)) return filtered
     return pageOf(req, filtered, (pr) => {
       const item = {...view(pr)}

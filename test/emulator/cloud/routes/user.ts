@@ -1,7 +1,7 @@
 /** The caller and its workspaces: /user, /user/emails, /user/workspaces, /workspaces/{w}[/projects]. */
 import type {EmuRequest, EmuResponse, RouteContext} from '../../server/types.js'
 import type {WUser} from '../../world/types.js'
-import {BbqlError, matches, parseBbql, sortBy} from '../bbql.js'
+import {BbqlError, fieldsOf, matches, parseBbql, sortBy, sortField} from '../bbql.js'
 import {badRequest, cloudError} from '../errors.js'
 import {canSeeWorkspace, isResponse, route, workspaceParam} from '../lookup.js'
 import {pageOf} from '../paging.js'
@@ -101,20 +101,35 @@ export const userRoutes: CloudRoute[] = [
   }),
 ]
 
+/**
+ * A cheaper stand-in for the full rendering when a query and sort touch only some top-level fields:
+ * `view` must render those `fields` exactly as the full rendering does.
+ */
+export interface PartialView<T> {
+  fields: ReadonlySet<string>
+  view: (item: T) => unknown
+}
+
 /** Shared `q=` and `sort=` handling for collections rendered up front. */
-export function filterSort<T>(req: EmuRequest, items: T[], view: (item: T) => unknown = (i) => i): T[] | EmuResponse {
+export function filterSort<T>(req: EmuRequest, items: T[], view: (item: T) => unknown = (i) => i, partial?: PartialView<T>): T[] | EmuResponse {
   let out = items
   const q = req.query.get('q')
+  const sort = req.query.get('sort')
+  let node: ReturnType<typeof parseBbql> | undefined
   if (q) {
     try {
-      const node = parseBbql(q)
-      out = out.filter((i) => matches(node, view(i)))
+      node = parseBbql(q)
     } catch (err) {
       if (err instanceof BbqlError) return badRequest('Invalid query', err.message)
       throw err
     }
   }
-  const sort = req.query.get('sort')
-  if (sort) out = sortBy(out, sort, view)
+  const used = [...(node ? fieldsOf(node) : []), ...(sort ? [sortField(sort)] : [])]
+  const see = partial && used.every((f) => partial.fields.has(f.split('.')[0] as string)) ? partial.view : view
+  if (node) {
+    const query = node
+    out = out.filter((i) => matches(query, see(i)))
+  }
+  if (sort) out = sortBy(out, sort, see)
   return out
 }
