@@ -60,12 +60,39 @@ function v1(bool: string, int: string): string[] {
   ]
 }
 
+/** SQLite tables whose rows are (nearly) all key: stored in their primary-key B-tree alone. */
+const KEY_TABLES = ['reviews', 'commit_files', 'issue_refs', 'sync_repo_state', 'sync_cursors', 'sync_branch_heads', 'sync_commit_files_queue']
+
+/**
+ * v2 (SQLite only): rebuild the key tables WITHOUT ROWID. A rowid table keeps each row twice, once in
+ * the table and once in its primary-key index; these rows are little more than their key, so one
+ * B-tree halves the pages an insert dirties. Same columns, same keys: readers see no difference.
+ */
+function sqliteKeyTablesWithoutRowid(): string[] {
+  return v1('INTEGER', 'INTEGER').flatMap((sql) => {
+    const table = KEY_TABLES.find((t) => sql.startsWith(`CREATE TABLE ${t} (`))
+    if (!table) return []
+    return [
+      `${sql.replace(`CREATE TABLE ${table} (`, `CREATE TABLE ${table}_v2 (`)} WITHOUT ROWID`,
+      `INSERT INTO ${table}_v2 SELECT * FROM ${table}`,
+      `DROP TABLE ${table}`,
+      `ALTER TABLE ${table}_v2 RENAME TO ${table}`,
+    ]
+  })
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'canonical entities and sync state',
     sqlite: v1('INTEGER', 'INTEGER'),
     postgres: v1('BOOLEAN', 'BIGINT'),
+  },
+  {
+    version: 2,
+    description: 'SQLite: key-only tables WITHOUT ROWID (storage only)',
+    sqlite: sqliteKeyTablesWithoutRowid(),
+    postgres: [],
   },
 ]
 

@@ -30,8 +30,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 function distinctRows(codec: EntityCodec<EntityName>, rows: SqlValue[][]): SqlValue[][] {
   const pkIdx = codec.primaryKey.map((c) => codec.columns.indexOf(c))
   const byKey = new Map<string, SqlValue[]>()
-  for (const row of rows) byKey.set(JSON.stringify(pkIdx.map((i) => row[i])), row)
-  return [...byKey.values()]
+  for (const row of rows) byKey.set(pkIdx.map((i) => `${typeof row[i]}:${String(row[i])}`).join('\u0000'), row)
+  return byKey.size === rows.length ? rows : [...byKey.values()]
 }
 
 function upsertSuffix(codec: EntityCodec<EntityName>, update: (col: string) => string = (c) => `excluded.${c}`): string {
@@ -91,11 +91,14 @@ export class SqlStore implements Store {
       await this.upsert(tx, 'review', c, withReviews.flatMap((w) => w.reviews ?? []))
     }
 
+    // Commits first seen in this batch: they cannot have issue refs yet, so there is nothing to replace.
+    const freshCommits = new Set<string>()
     if (b.commits?.length) {
       for (const [repo, commits] of groupBy(b.commits, (m) => m.repo)) {
         const existing = await this.existingIn(tx, c, repo, commits.map((m) => m.hash))
         await this.upsert(tx, 'commit', c, commits)
         const fresh = [...new Set(commits.map((m) => m.hash).filter((h) => !existing.has(h)))]
+        for (const h of fresh) freshCommits.add(`${repo}\n${h}`)
         await tx.insertMany('sync_commit_files_queue', ['connection', 'repo', 'commit_hash', 'seq'],
           fresh.map((h) => [c, repo, h, this.queueSeq++]), 'ON CONFLICT (connection, repo, commit_hash) DO NOTHING')
       }
@@ -115,7 +118,8 @@ export class SqlStore implements Store {
     if (b.issueRefs?.length) {
       for (const [key, group] of groupBy(b.issueRefs, (r) => `${r.repo}\n${r.sourceType}`)) {
         const [repo, sourceType] = key.split('\n') as [string, string]
-        for (const part of chunks(group.map((r) => r.sourceId), IN_CHUNK)) {
+        const replaced = group.filter((r) => !(sourceType === 'commit' && freshCommits.has(`${repo}\n${r.sourceId}`)))
+        for (const part of chunks(replaced.map((r) => r.sourceId), IN_CHUNK)) {
           await tx.run(`DELETE FROM issue_refs WHERE connection = ? AND repo = ? AND source_type = ? AND ${this.inList('source_id', part)}`, [c, repo, sourceType, ...this.inParams(part)])
         }
       }

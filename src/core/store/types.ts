@@ -8,7 +8,7 @@ import type {
  * schema (docs/store.md). Every write goes through `write()`: one batch = one transaction, so a
  * page of data and the cursor that says "this page is done" commit together or not at all.
  */
-export const STORE_SCHEMA_VERSION = 1
+export const STORE_SCHEMA_VERSION = 2
 
 /** Phases that keep a resume cursor between runs. */
 export type CursorPhase = 'pullRequests' | 'commits'
