@@ -44,6 +44,12 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Sync)
+    // A sync keeps ~20 MB live but churns through parsed pages; by default V8 lets the old space grow to
+    // several times the live size between full collections. Growing by at most 50% keeps the peak
+    // resident size flat as the number of repositories grows (docs/BENCHMARKS.md), for ~10% more GC
+    // time in a process that mostly waits on the network. The flag is read at every collection.
+    const {setFlagsFromString} = await import('node:v8')
+    setFlagsFromString('--heap-growing-percent=50')
     const [{runSync, httpEventBridge, startGate, parseShard, parseSince, parseConcurrency}, {readEnv}, {openConnection}, {openStore}] = await Promise.all([
       import('../core/sync/index.js'),
       import('../core/env.js'),
