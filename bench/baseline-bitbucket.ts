@@ -4,7 +4,7 @@
  * with the same concurrency across repositories as bb-integrate gets. It keeps results in memory
  * and writes them to one JSON file at the end, as such scripts usually do.
  */
-import {writeFileSync} from 'node:fs'
+import {createWriteStream} from 'node:fs'
 import {createRequire} from 'node:module'
 
 import type * as BitbucketModule from 'bitbucket'
@@ -37,14 +37,17 @@ export interface BaselineResult {
 type Paged = {values?: unknown[]; next?: string}
 type Client = InstanceType<typeof Bitbucket>
 
-async function all(bb: Client, first: Promise<{data: unknown}>, count: () => void): Promise<unknown[]> {
+/** Every page of a listing, each page's items appended to the output file as they arrive. */
+async function all(bb: Client, first: Promise<{data: unknown}>, count: () => void, save: (items: unknown[]) => void): Promise<unknown[]> {
   let page = (await first).data as Paged
   count()
   const out = [...(page.values ?? [])]
+  save(page.values ?? [])
   while (bb.hasNextPage(page as never)) {
     page = (await bb.getNextPage(page as never)).data as Paged
     count()
     out.push(...(page.values ?? []))
+    save(page.values ?? [])
   }
   return out
 }
@@ -54,40 +57,36 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
   const bb = new Bitbucket({baseUrl: o.baseUrl, auth: {username: o.email, password: o.token}, notice: false} as never)
   let requests = 0
   const count = () => { requests++ }
-  const result: Record<string, unknown[]> = {repos: [], pullRequests: [], activities: [], commits: [], files: []}
+  // A script saves what it fetched as it goes (NDJSON, one file): one JSON document of a large
+  // dataset would not fit in a string.
+  const file = createWriteStream(o.outFile)
+  const counts = {repos: 0, pullRequests: 0, activities: 0, commits: 0, files: 0}
+  const saver = (kind: keyof typeof counts) => (items: unknown[]) => {
+    counts[kind] += items.length
+    for (const item of items) file.write(JSON.stringify({kind, item}) + '\n')
+  }
   const limit = pLimit(o.concurrency)
   const repos: Array<{workspace: string; slug: string}> = []
   for (const workspace of o.workspaces) {
-    const values = (await all(bb, bb.repositories.list({workspace}) as never, count)) as Array<{slug: string}>
+    const values = (await all(bb, bb.repositories.list({workspace}) as never, count, saver('repos'))) as Array<{slug: string}>
     for (const r of values) repos.push({workspace, slug: r.slug})
-    result.repos!.push(...values)
   }
   await Promise.all(repos.map(({workspace, slug}) => limit(async () => {
     for (const state of ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']) {
-      const prs = (await all(bb, bb.pullrequests.list({workspace, repo_slug: slug, state} as never) as never, count)) as Array<{id: number}>
-      result.pullRequests!.push(...prs)
+      const prs = (await all(bb, bb.pullrequests.list({workspace, repo_slug: slug, state} as never) as never, count, saver('pullRequests'))) as Array<{id: number}>
       if (o.reviews) {
         for (const pr of prs) {
-          result.activities!.push(...(await all(bb, bb.pullrequests.listActivities({workspace, repo_slug: slug, pull_request_id: pr.id} as never) as never, count)))
+          await all(bb, bb.pullrequests.listActivities({workspace, repo_slug: slug, pull_request_id: pr.id} as never) as never, count, saver('activities'))
         }
       }
     }
-    const commits = (await all(bb, bb.repositories.listCommits({workspace, repo_slug: slug} as never) as never, count)) as Array<{hash: string}>
-    result.commits!.push(...commits)
+    const commits = (await all(bb, bb.repositories.listCommits({workspace, repo_slug: slug} as never) as never, count, saver('commits'))) as Array<{hash: string}>
     if (o.commitFiles) {
       for (const c of commits) {
-        result.files!.push(...(await all(bb, bb.repositories.listDiffStats({workspace, repo_slug: slug, spec: c.hash} as never) as never, count)))
+        await all(bb, bb.repositories.listDiffStats({workspace, repo_slug: slug, spec: c.hash} as never) as never, count, saver('files'))
       }
     }
   })))
-  writeFileSync(o.outFile, JSON.stringify(result))
-  return {
-    repos: result.repos!.length,
-    pullRequests: result.pullRequests!.length,
-    activities: result.activities!.length,
-    commits: result.commits!.length,
-    files: result.files!.length,
-    requests,
-    durationMs: Date.now() - t0,
-  }
+  await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  return {...counts, requests, durationMs: Date.now() - t0}
 }

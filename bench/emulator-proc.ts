@@ -11,6 +11,8 @@ interface ProcOptions {
   dataset: string | CustomSize
   latencyMs?: number
   seed?: number
+  /** 'default': the flavour's own limit (Data Center: a bucket of 60 tokens refilled at 5/s); absent: none. */
+  rateLimit?: 'default'
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ProcOptions
@@ -19,7 +21,7 @@ const emulator = await startEmulator({
   dataset: options.dataset as string,
   seed: options.seed ?? 1,
   latencyMs: options.latencyMs ?? 0,
-  rateLimit: null,
+  rateLimit: options.rateLimit === 'default' ? undefined : null,
 })
 const login = await emulator.admin.demoCredential()
 const minimum = {
