@@ -22,6 +22,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
     'echo "$SECRET" | <%= config.bin %> connect --provider cloud --auth oauth --client-id KEY --client-secret-stdin',
     'echo "$PAT" | <%= config.bin %> connect --provider datacenter --url https://bitbucket.example.com --auth pat --token-stdin',
     'echo "$TOKEN2" | <%= config.bin %> connect --add --auth api-token --email jane@example.com --token-stdin',
+    'echo "$REPO_TOKEN" | <%= config.bin %> connect --provider cloud --auth access-token --token-target acme/api --token-stdin',
   ]
 
   static override flags = {
@@ -58,6 +59,10 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       description: 'Store secrets in a plain 0600 file in the config dir instead of the OS keychain.',
       env: 'BB_INTEGRATE_ALLOW_INSECURE_STORE',
     }),
+    'token-target': Flags.string({
+      description: 'Cloud access tokens: the repository (workspace/repo) or workspace the token belongs to; verifies a token that cannot read /user.',
+      env: 'BB_INTEGRATE_TOKEN_TARGET',
+    }),
     'ca-file': Flags.string({description: 'PEM file with extra CA certificates (self-signed Data Center).', env: 'BB_INTEGRATE_CA_FILE'}),
   }
 
@@ -83,6 +88,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       auth: flags.auth as ConnectAnswers['auth'],
       email: flags.email,
       clientId: flags['client-id'],
+      target: flags['token-target'],
     }
     if (flags['token-stdin'] || flags['client-secret-stdin']) {
       const {readSecretFromStdin} = await import('../ui/prompts/read-stdin.js')
@@ -135,6 +141,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
           oauthTimeoutMs: flags['oauth-timeout'] * 1000,
           add: Boolean(flags.add),
           allowInsecureStore: Boolean(flags['allow-insecure-store']),
+          ...(answers.target ? {target: answers.target} : {}),
         },
         {
           config,

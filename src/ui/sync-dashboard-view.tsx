@@ -118,7 +118,9 @@ export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250,
         <Text dimColor>{`  ${state.provider ?? ''} · ${state.connection ?? ''} → ${state.store ?? ''}  ${formatDuration(elapsed)}`}</Text>
       </Text>
       <Text wrap="truncate-end">
-        {`Repos ${finished}/${state.reposTotal} · ${totals || 'starting…'} · ${formatCount(rate)} entities/s · ETA ${eta === null ? '—' : formatDuration(eta)}`}
+        {state.connection === null
+          ? 'Connecting and listing repositories…'
+          : `Repos ${finished}/${state.reposTotal} · ${totals || 'starting…'} · ${formatCount(rate)} entities/s · ETA ${eta === null ? '—' : formatDuration(eta)}`}
         {state.retries > 0 ? <Text color="yellow">{` · ${state.retries} retries`}</Text> : null}
       </Text>
       <Box flexDirection="column" marginTop={1}>

@@ -39,6 +39,12 @@ export interface ConnectRequest {
   add: boolean
   /** Keep the secret in a 0600 file instead of the OS keychain. */
   allowInsecureStore: boolean
+  /**
+   * Cloud access tokens: the workspace ("acme") or repository ("acme/api") the token belongs to.
+   * Repository and project tokens cannot have the `account` scope that `/user` needs; reading this
+   * target instead proves the token works.
+   */
+  target?: string
 }
 
 export interface ConnectDeps {
@@ -110,6 +116,7 @@ export async function connect(request: ConnectRequest, deps: ConnectDeps): Promi
     principal: principalFor({kind: request.auth, provider: request.provider, identity, httpId, clientId: request.clientId}),
     ...(request.auth === 'api-token' ? {email: request.email} : {}),
     ...(request.auth === 'oauth' ? {clientId: request.clientId} : {}),
+    ...(request.target ? {target: request.target} : {}),
     identity: {id: identity.id, displayName: identity.displayName, accountId: identity.accountId},
     scopes: identity.scopes ?? (secret.kind === 'oauth' ? (secret.scopes ?? null) : null),
     expiresAt: secret.kind === 'oauth' ? secret.expiresAt : null,
@@ -218,7 +225,7 @@ async function verify(request: ConnectRequest, secret: ObtainedSecret, httpId: s
   })
   try {
     const provider = createProvider({kind: request.provider, connection: request.name, client})
-    return await provider.identity({signal: deps.signal})
+    return await provider.identity({signal: deps.signal, ...(request.target ? {target: request.target} : {})})
   } catch (error) {
     throw explainVerifyFailure(error, request, secrets)
   } finally {
@@ -242,6 +249,16 @@ function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: 
         details: error.details,
         cause: error,
         remedy: error.remedy ?? `Create a credential with at least: ${advice.sync.join(' ')}`,
+      })
+    }
+    if (request.provider === 'cloud' && request.auth === 'access-token' && !request.target) {
+      return new AuthError(`${error.message.replace(/\.+$/, '')}; nothing was stored`, {
+        code: error.code,
+        details: error.details,
+        cause: error,
+        remedy:
+          'Repository and project access tokens cannot read /user (they never have the `account` scope): ' +
+          'pass --token-target WORKSPACE/REPO (or WORKSPACE for a workspace token) naming what the token belongs to.',
       })
     }
     if (request.auth === 'api-token') {

@@ -14,6 +14,8 @@ export interface CredentialStatus {
   store: SecretLocation
   storePath: string | null
   principal: string
+  /** Cloud access tokens: the workspace or workspace/repo the token is checked against. */
+  target: string | null
   identity: {id: string; displayName: string | null; accountId: string | null}
   scopes: string[] | null
   expiresAt: string | null
@@ -76,6 +78,7 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
         store: m.store,
         storePath: m.store === 'file' ? `${config.dir}/secrets.json` : null,
         principal: m.principal,
+        target: m.target ?? null,
         identity: m.identity,
         scopes: m.scopes,
         expiresAt: m.expiresAt === null ? null : new Date(m.expiresAt).toISOString(),
@@ -108,7 +111,7 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
         continue
       }
       try {
-        await opened.provider.identity({credentialId: httpId})
+        await opened.provider.identity({credentialId: httpId, ...(credential.target ? {target: credential.target} : {})})
         credential.check = {status: 'ok', message: null, code: null}
       } catch (error) {
         credential.check = describeFailure(error)

@@ -38,6 +38,16 @@ export function validateConnectRequest(request: ConnectRequest): void {
     throw new UsageError(`--url must be http(s), not ${url.protocol}`, {code: 'bad_url'})
   }
   checkMethod(request.provider, request.auth)
+  if (request.target !== undefined) {
+    if (request.provider !== 'cloud' || request.auth !== 'access-token') {
+      throw new UsageError('--token-target is only for Cloud access tokens (--provider cloud --auth access-token)', {code: 'bad_flag', details: {flag: 'token-target'}})
+    }
+    if (!/^[\w.-]+(\/[\w.-]+)?$/.test(request.target)) {
+      throw new UsageError(`--token-target "${request.target}" is not a workspace or workspace/repo`, {
+        code: 'bad_flag', details: {flag: 'token-target'}, remedy: 'Pass the workspace slug (acme) or the repository (acme/api) the token was created for.',
+      })
+    }
+  }
   if (request.auth === 'oauth') {
     if (!request.clientId) throw new UsageError('Missing --client-id (the OAuth consumer key)', {code: 'missing_flag', details: {flag: 'client-id'}})
     if (!request.clientSecret) {

@@ -21,6 +21,8 @@ export const CredentialMetaSchema = z.object({
   email: z.string().optional(),
   /** OAuth consumer key / DC client id (not secret). */
   clientId: z.string().optional(),
+  /** Cloud access tokens: the workspace or workspace/repo the token belongs to (proves it without /user). */
+  target: z.string().optional(),
   identity: z.object({
     id: z.string(),
     displayName: z.string().nullable(),

@@ -4,6 +4,7 @@ import type {CommitFile} from '../model.js'
 import type {Branch} from '../provider/types.js'
 import type {CommitFilesWrite, RepoSyncState, StoredBranchHead} from '../store/types.js'
 import type {SyncContext} from './context.js'
+import {readAhead} from './prefetch.js'
 
 interface CommitCursor {
   include: string[]
@@ -79,7 +80,7 @@ async function walk(ctx: SyncContext, repo: string, heads: StoredBranchHead[], i
   const {options} = ctx
   let written = 0
   let finished = false
-  for await (const page of ctx.provider.commits(repo, {include, exclude, cursor}, ctx.signal)) {
+  for await (const page of readAhead(ctx.provider.commits(repo, {include, exclude, cursor}, ctx.signal))) {
     const commits = page.items.map((r) => r.commit)
     const last = page.cursor === null
     await ctx.store.write({

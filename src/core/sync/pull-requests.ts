@@ -4,6 +4,7 @@ import type {ActivityRecord, PullRequestRecord} from '../provider/types.js'
 import type {IssueRefsWrite, PullRequestWrite, RepoSyncState} from '../store/types.js'
 import type {SyncContext} from './context.js'
 import {mergeReviews, needsActivity} from './reviews.js'
+import {readAhead} from './prefetch.js'
 
 /** Resume point of the PR listing; tied to the query it belongs to. */
 interface PrCursor {
@@ -65,7 +66,7 @@ export async function syncPullRequests(ctx: SyncContext, repo: string, state: Re
   const full = resume ? resume.full : options.full
   let seen = 0
   ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: 0, total: null})
-  for await (const page of ctx.provider.pullRequests(repo, {updatedSince: since, cursor}, ctx.signal)) {
+  for await (const page of readAhead(ctx.provider.pullRequests(repo, {updatedSince: since, cursor}, ctx.signal))) {
     const records = page.items
     const known = await ctx.store.pullRequestSyncInfo(options.connection, repo, records.map((r) => r.pullRequest.id))
     // Activity users are not added: commenters who never reviewed are not people the model tracks.

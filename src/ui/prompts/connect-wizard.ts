@@ -16,6 +16,8 @@ export interface ConnectAnswers {
   token?: string
   clientId?: string
   clientSecret?: string
+  /** Cloud access tokens: the workspace or workspace/repo the token belongs to. */
+  target?: string
 }
 
 /** Prompts read and write these streams (stderr by default, so stdout stays clean); tests pass their own. */
@@ -24,6 +26,8 @@ export interface PromptIO {
   output?: NodeJS.WritableStream
   signal?: AbortSignal
 }
+
+const TARGET = /^[\w.-]+(\/[\w.-]+)?$/
 
 export const APP_PASSWORD_NOTE =
   'Bitbucket Cloud removed app passwords on 2026-07-28; their replacement is an Atlassian API token with scopes, ' +
@@ -74,6 +78,13 @@ export async function runConnectWizard(known: ConnectAnswers, io: PromptIO = {})
       answers.email ??= await input({message: 'Atlassian account e-mail', validate: validEmail}, ctx())
     }
     answers.token ??= await password({message: tokenLabel(answers.auth), mask: '*', validate: required}, ctx())
+    if (answers.provider === 'cloud' && answers.auth === 'access-token' && answers.target === undefined) {
+      const target = await input({
+        message: 'Repository (workspace/repo) or workspace this access token belongs to (Enter to skip: workspace tokens with the account scope)',
+        validate: (v: string) => v.trim() === '' || TARGET.test(v.trim()) || 'Use workspace or workspace/repo',
+      }, ctx())
+      answers.target = target.trim() || undefined
+    }
     return answers
   } catch (error) {
     const name = (error as Error | undefined)?.name
@@ -124,7 +135,10 @@ function validUrl(value: string): true | string {
 function nonClosing(target: NodeJS.WritableStream): NodeJS.WritableStream {
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
-      target.write(chunk, callback)
+      // Hand the chunk on at once: waiting for the target's callback would queue the prompt's last
+      // newline behind it, and the next line written straight to the target would overtake it.
+      target.write(chunk)
+      callback()
     },
   })
   // Prompts size their rendering from the terminal they write to.

@@ -42,7 +42,26 @@ export function resolveRev(detail: WRepoDetail, rev: string): WCommit | undefine
   return hits.length === 1 ? hits[0] : undefined
 }
 
+/**
+ * Walks are cached per repository detail: every page of a listing asks for the same walk. Commits are
+ * only ever added (mutations push new ones, branch moves change the starts), so the commit count and
+ * the start hashes identify a walk.
+ */
+const walks = new WeakMap<WRepoDetail, Map<string, Set<string>>>()
+
 function reachable(detail: WRepoDetail, starts: WCommit[]): Set<string> {
+  const key = `${detail.commits.length}:${detail.commits[0]?.hash ?? ""}:${starts.map((c) => c.hash).join(",")}`
+  let cache = walks.get(detail)
+  if (!cache) walks.set(detail, (cache = new Map()))
+  let hit = cache.get(key)
+  if (!hit) {
+    if (cache.size > 32) cache.clear()
+    cache.set(key, (hit = walk(detail, starts)))
+  }
+  return hit
+}
+
+function walk(detail: WRepoDetail, starts: WCommit[]): Set<string> {
   const g = graph(detail)
   const seen = new Set<string>()
   const stack = starts.map((c) => c.hash)
