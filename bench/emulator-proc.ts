@@ -4,6 +4,7 @@
  * Usage: node --import tsx bench/emulator-proc.ts '<json options>'
  */
 import {startEmulator} from '../test/emulator/index.js'
+import {createWorld} from '../test/emulator/world/index.js'
 import type {CustomSize} from '../test/emulator/world/index.js'
 
 interface ProcOptions {
@@ -13,6 +14,8 @@ interface ProcOptions {
   seed?: number
   /** 'default': the flavour's own limit (Data Center: a bucket of 60 tokens refilled at 5/s); absent: none. */
   rateLimit?: 'default'
+  /** Repository details kept generated (default 16). */
+  cacheSize?: number
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ProcOptions
@@ -20,6 +23,7 @@ const emulator = await startEmulator({
   flavor: options.flavor ?? 'cloud',
   dataset: options.dataset as string,
   seed: options.seed ?? 1,
+  ...(options.cacheSize ? {world: createWorld({seed: options.seed ?? 1, dataset: options.dataset as string, flavor: options.flavor ?? 'cloud', cacheSize: options.cacheSize})} : {}),
   latencyMs: options.latencyMs ?? 0,
   rateLimit: options.rateLimit === 'default' ? undefined : null,
 })

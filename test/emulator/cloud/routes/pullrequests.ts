@@ -4,7 +4,7 @@
  * unless `fields=+values.participants` adds them, and understands `q=updated_on > "…"` and `sort`.
  */
 import {CLOUD_PR_PAGELEN_MAX} from '../../world/limits.js'
-import type {WPullRequest} from '../../world/types.js'
+import type {WPullRequest, WRepoDetail} from '../../world/types.js'
 import {activityEntry, visibleActivity} from '../activity.js'
 import {badRequest, notFound} from '../errors.js'
 import {parseFields, wants} from '../fields.js'
@@ -17,6 +17,13 @@ import {filterSort} from './user.js'
 
 const STATES = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']
 const PR_SCALARS = new Set(['id', 'title', 'description', 'state', 'created_on', 'updated_on'])
+
+/**
+ * Filtered and sorted PR lists per repository detail, keyed by everything that shapes them: every
+ * page of one listing asks the same question. The world's clock moves with each mutation, so a
+ * mutated PR is never served from an old list.
+ */
+const listings = new WeakMap<WRepoDetail, Map<string, WPullRequest[]>>()
 
 export const pullRequestRoutes: CloudRoute[] = [
   route('GET', '/repositories/:workspace/:repo_slug/pullrequests', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
@@ -38,13 +45,21 @@ export const pullRequestRoutes: CloudRoute[] = [
       if (!json) cache.set(pr.id, (json = pullRequest(req.origin, ctx.world, repo, pr, heads)))
       return json
     }
-    const selected = detail.pullRequests.filter((pr) => states.has(pr.state)).sort((a, b) => b.id - a.id)
-    // q/sort on the usual scalar fields (updated_on, state, …) need not render whole PRs.
-    const filtered = filterSort(req, selected, view, {fields: PR_SCALARS, view: (pr) => ({
-      id: pr.id, title: pr.title, description: pr.description, state: pr.state,
-      created_on: cloudTime(pr.createdAt), updated_on: cloudTime(pr.updatedAt),
-    })})
-    if (isResponse(filtered)) return filtered
+    const listingKey = [ctx.world.now(), [...states].sort().join(','), req.query.get('q') ?? '', req.query.get('sort') ?? ''].join('\n')
+    let lists = listings.get(detail)
+    if (!lists) listings.set(detail, (lists = new Map()))
+    let filtered = lists.get(listingKey)
+    if (!filtered) {
+      const selected = detail.pullRequests.filter((pr) => states.has(pr.state)).sort((a, b) => b.id - a.id)
+      // q/sort on the usual scalar fields (updated_on, state, …) need not render whole PRs.
+      const result = filterSort(req, selected, view, {fields: PR_SCALARS, view: (pr) => ({
+        id: pr.id, title: pr.title, description: pr.description, state: pr.state,
+        created_on: cloudTime(pr.createdAt), updated_on: cloudTime(pr.updatedAt),
+      })})
+      if (isResponse(result)) return result
+      if (lists.size >= 16) lists.clear()
+      lists.set(listingKey, (filtered = result))
+    }
     return pageOf(req, filtered, (pr) => {
       const item = {...view(pr)}
       if (!keepParticipants) delete item.participants
