@@ -11,7 +11,8 @@ branch heads that moved, reviews for changed pull requests, files for new commit
 changes costs at most 2 requests per repository. Safe to interrupt at any moment (Ctrl-C, kill -9,
 a crash): the next run resumes where the last committed page left off.
 
-Repositories: --repo keys, else the connection's selection (\`repos select\`), else every repository
+Repositories: --repo keys, else the connection's selection (\`repos select\`) or the repository a Cloud repository
+access token was connected for (\`connect --token-target\`), else every repository
 the credential can see. Output: a live dashboard on a terminal, plain progress lines on stderr
 otherwise, NDJSON events on stdout with --json (docs/events.md; the last line is the summary).
 
@@ -106,7 +107,11 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       const summary = await runSync({
         connection: connection.name,
         repos: flags.repo,
-        selection: connection.selection,
+        // A repository access token cannot list workspaces: the repository it was created for stands in
+        // for a selection.
+        selection: connection.selection.length > 0
+          ? connection.selection
+          : connection.credentials.flatMap((c) => (c.target?.includes('/') ? [c.target] : [])),
         since,
         full: flags.full,
         prs: flags.prs,

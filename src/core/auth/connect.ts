@@ -237,6 +237,16 @@ async function verify(request: ConnectRequest, secret: ObtainedSecret, httpId: s
 function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: string[]): unknown {
   if (isAbort(error)) return new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'})
   if (error instanceof AuthError) {
+    if (request.provider === 'cloud' && request.auth === 'access-token' && !request.target) {
+      return new AuthError(`${error.message.replace(/\.+$/, '')}; nothing was stored`, {
+        code: error.code,
+        details: error.details,
+        cause: error,
+        remedy:
+          'Repository and project access tokens cannot read /user (they never have the `account` scope): ' +
+          'pass --token-target WORKSPACE/REPO (or WORKSPACE for a workspace token) naming what the token belongs to.',
+      })
+    }
     const required = asList(error.details?.missing) ?? asList(error.details?.required)
     if (error.code === 'missing_scope' || required) {
       const advice = scopeAdvice(request.provider, request.auth)
@@ -249,16 +259,6 @@ function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: 
         details: error.details,
         cause: error,
         remedy: error.remedy ?? `Create a credential with at least: ${advice.sync.join(' ')}`,
-      })
-    }
-    if (request.provider === 'cloud' && request.auth === 'access-token' && !request.target) {
-      return new AuthError(`${error.message.replace(/\.+$/, '')}; nothing was stored`, {
-        code: error.code,
-        details: error.details,
-        cause: error,
-        remedy:
-          'Repository and project access tokens cannot read /user (they never have the `account` scope): ' +
-          'pass --token-target WORKSPACE/REPO (or WORKSPACE for a workspace token) naming what the token belongs to.',
       })
     }
     if (request.auth === 'api-token') {

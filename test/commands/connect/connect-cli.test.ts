@@ -223,6 +223,40 @@ describe('bb-integrate connect / auth status / disconnect (built CLI, emulator)'
     ])
   })
 
+  it('a repository access token (no account scope) needs --token-target; with it: verified, re-checked and synced by default', async () => {
+    const repo = cloud.world.repos(cloud.world.containers()[0]!.key)[0]!
+    const key = `${repo.container}/${repo.slug}`
+    const token = await cloud.admin.createToken({kind: 'access-token', scopes: ['repository', 'pullrequest'], boundTo: key})
+    secrets.push(token.secret)
+    const base = [...cloudArgs(), '--auth', 'access-token', '--token-stdin', '--allow-insecure-store']
+
+    const refused = await cli([...base, '--json'], {stdin: token.secret})
+    expect(refused.code).toBe(3)
+    expect(refused.stdout).toContain('--token-target WORKSPACE/REPO')
+    nothingWritten()
+
+    const badTarget = await cli([...base, '--token-target', 'not a repo'], {stdin: token.secret})
+    expect(badTarget.code).toBe(2)
+    expect(badTarget.stderr).toContain('--token-target "not a repo" is not a workspace or workspace/repo')
+    const wrongKind = await cli([...cloudArgs(), '--auth', 'api-token', '--email', 'a@b.c', '--token-stdin', '--token-target', key], {stdin: token.secret})
+    expect(wrongKind.code).toBe(2)
+    expect(wrongKind.stderr).toContain('--token-target is only for Cloud access tokens')
+    nothingWritten()
+
+    const ok = await cli([...base, '--token-target', key, '--json'], {stdin: token.secret})
+    expect(ok.code).toBe(0)
+    expect(JSON.parse(ok.stdout).credential).toMatchObject({kind: 'access-token'})
+    const check = await cli(['auth', 'status', '--check', '--json'])
+    expect(check.code).toBe(0)
+    expect(JSON.parse(check.stdout).connections[0].credentials[0]).toMatchObject({target: key, check: {status: 'ok'}})
+
+    // No --repo and no selection: the token's repository is what sync takes (it cannot list workspaces).
+    const synced = await cli(['sync', '--json', '--no-commit-files', '--store', path.join(dir, 'store.db')])
+    expect(synced.code).toBe(0)
+    const summary = JSON.parse(synced.stdout.trim().split('\n').at(-1)!)
+    expect(summary).toMatchObject({type: 'summary', complete: true, reposDone: 1})
+  })
+
   it('no secret appears in any stdout, stderr, --json or config file', () => {
     expect(Object.keys(outputs).length).toBeGreaterThan(10)
     expect(secrets.length).toBeGreaterThan(5)
@@ -232,6 +266,8 @@ describe('bb-integrate connect / auth status / disconnect (built CLI, emulator)'
     // …and the scan itself can fail: the secrets files do contain them.
     expect(findSecrets(secrets, {}, dirs).length).toBeGreaterThan(0)
   })
+
+
 })
 
 describe('auth status --check with BB_INTEGRATE_TOKEN (CI, no config)', () => {
@@ -258,4 +294,5 @@ describe('auth status --check with BB_INTEGRATE_TOKEN (CI, no config)', () => {
       rmSync(dir, {recursive: true, force: true})
     }
   })
+
 })
