@@ -92,6 +92,9 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         name: flags.connection,
         env,
         onEvent: httpEventBridge(sink),
+        // Through the event stream, not straight to stderr: a line written under the live dashboard
+        // would shift the terminal and leave a stale line behind.
+        warn: (message) => sink({type: 'warning', message: message.replace(/^Warning: /, '')}),
         waitDeadline: flags['max-wait'] === undefined ? undefined : Date.now() + flags['max-wait'] * 1000,
         signal: controller.signal,
       })

@@ -103,7 +103,8 @@ export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250,
   const finished = reposFinished(state)
   const limits = [...state.rateLimits.values()]
   const errorLines = state.errors.slice(-3)
-  const repoRows = Math.max(3, rows - 10 - limits.length - errorLines.length)
+  const warningLines = state.warnings.slice(-2)
+  const repoRows = Math.max(3, rows - 10 - limits.length - errorLines.length - (warningLines.length ? warningLines.length + 2 : 0))
   const shown = visibleRows(state, repoRows)
   const hidden = state.repos.size - shown.length
   const totals = (Object.keys(ENTITY_LABELS) as EntityName[])
@@ -132,6 +133,12 @@ export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250,
         {limits.length === 0 ? <Text dimColor>no requests yet</Text> : null}
         {limits.map((rl) => <RateGauge key={rl.credentialId} rl={rl} wait={state.waits.get(rl.credentialId)} now={state.now} />)}
       </Box>
+      {warningLines.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color="yellow">{`Warnings (${state.warnings.length})`}</Text>
+          {warningLines.map((w, i) => <Text key={i} color="yellow" wrap="truncate-end">{`${w.repo ? w.repo + ': ' : ''}${w.message}`}</Text>)}
+        </Box>
+      ) : null}
       {errorLines.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold color="red">{`Errors (${state.errors.length})`}</Text>
