@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
 
-import {runBaseline} from './baseline-bitbucket.js'
+import {runBaseline, type BaselineOptions} from './baseline-bitbucket.js'
 import {measureColdStart} from './cold-start.js'
 import {runFloorClient} from './floor-client.js'
 import {naiveInsertsPerSecond} from './store-baseline.js'
@@ -48,6 +48,16 @@ async function startEmu(options: object): Promise<{info: EmuInfo; proc: ChildPro
 async function stopEmu(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null) return
   await new Promise<void>((resolve) => { proc.once('exit', () => resolve()); proc.kill('SIGTERM') })
+}
+
+/** The `bitbucket` client script against an emulator of its own (same options as bb-integrate's run). */
+async function baselineOnFreshEmulator(emuOptions: object, o: Omit<BaselineOptions, 'baseUrl' | 'email' | 'token' | 'workspaces'>) {
+  const {info, proc} = await startEmu(emuOptions)
+  try {
+    return await runBaseline({baseUrl: info.apiBase, email: info.email, token: info.token, workspaces: info.workspaces, ...o})
+  } finally {
+    await stopEmu(proc)
+  }
 }
 
 interface Summary {
@@ -180,16 +190,7 @@ Targets: ratio ≤ 1.05 (last run: ${ratioRow}); peak RSS ≤ 200 MB and flat as
       } finally {
         await stopEmu(ours.proc)
       }
-      const base = await startEmu({dataset, latencyMs})
-      let baseRun
-      try {
-        baseRun = await runBaseline({
-          baseUrl: base.info.apiBase, email: base.info.email, token: base.info.token, workspaces: base.info.workspaces,
-          concurrency, outFile: join(dir, 'baseline.json'), reviews: true, commitFiles: true,
-        })
-      } finally {
-        await stopEmu(base.proc)
-      }
+      const baseRun = await baselineOnFreshEmulator({dataset, latencyMs}, {concurrency, outFile: join(dir, 'baseline.json'), reviews: true, commitFiles: true})
       const minimum = ours.info.minimum.full
       const latencyBoundMs = Math.ceil(minimum / concurrency) * latencyMs
       const repos = dataset.containers * dataset.reposPerContainer
@@ -239,16 +240,8 @@ Target: ≤ 2 requests per repo (one PR query with \`updated_on\` > watermark, o
       } finally {
         await stopEmu(ours.proc)
       }
-      const base = await startEmu({dataset, latencyMs, cacheSize: 128})
-      let baseRun
-      try {
-        baseRun = await runBaseline({
-          baseUrl: base.info.apiBase, email: base.info.email, token: base.info.token, workspaces: base.info.workspaces,
-          concurrency, outFile: join(dir, 'baseline.json'), reviews: false, commitFiles: false,
-        })
-      } finally {
-        await stopEmu(base.proc)
-      }
+      const baseRun = await baselineOnFreshEmulator({dataset, latencyMs, cacheSize: 128},
+        {concurrency, outFile: join(dir, 'baseline.json'), reviews: false, commitFiles: false})
       const minimum = ours.info.minimum.listing
       const latencyBoundMs = Math.ceil(minimum / concurrency) * latencyMs
       sections.push(`## Side by side on the large dataset: repositories, every pull request and every commit (100 ms latency)

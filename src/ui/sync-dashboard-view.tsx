@@ -133,19 +133,20 @@ export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250,
         {limits.length === 0 ? <Text dimColor>no requests yet</Text> : null}
         {limits.map((rl) => <RateGauge key={rl.credentialId} rl={rl} wait={state.waits.get(rl.credentialId)} now={state.now} />)}
       </Box>
-      {warningLines.length > 0 ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text bold color="yellow">{`Warnings (${state.warnings.length})`}</Text>
-          {warningLines.map((w, i) => <Text key={i} color="yellow" wrap="truncate-end">{`${w.repo ? w.repo + ': ' : ''}${w.message}`}</Text>)}
-        </Box>
-      ) : null}
-      {errorLines.length > 0 ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text bold color="red">{`Errors (${state.errors.length})`}</Text>
-          {errorLines.map((e, i) => <Text key={i} color="red" wrap="truncate-end">{`${e.repo ? e.repo + ': ' : ''}${e.message}`}</Text>)}
-        </Box>
-      ) : null}
+      <MessagePane title="Warnings" color="yellow" total={state.warnings.length} shown={warningLines} />
+      <MessagePane title="Errors" color="red" total={state.errors.length} shown={errorLines} />
       <Text dimColor>{state.stopping ? 'stopping after the current pages… (resumable)' : 'q stop (resumable)'}</Text>
+    </Box>
+  )
+}
+
+/** The last few warnings or errors under a heading with their total; nothing when there are none. */
+function MessagePane({title, color, total, shown}: {title: string; color: string; total: number; shown: Array<{repo?: string; message: string}>}) {
+  if (shown.length === 0) return null
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold color={color}>{`${title} (${total})`}</Text>
+      {shown.map((m, i) => <Text key={i} color={color} wrap="truncate-end">{`${m.repo ? m.repo + ': ' : ''}${m.message}`}</Text>)}
     </Box>
   )
 }

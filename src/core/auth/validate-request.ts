@@ -1,6 +1,9 @@
 import {UsageError} from '../errors.js'
 import type {ConnectRequest} from './connect.js'
 
+/** What a Cloud access token can belong to: a workspace ("acme") or a repository ("acme/api"). */
+export const TOKEN_TARGET = /^[\w.-]+(\/[\w.-]+)?$/
+
 /** Which methods each provider offers (Cloud has no PATs; Data Center has no Atlassian API tokens). */
 export const METHODS_BY_PROVIDER = {
   cloud: ['oauth', 'api-token', 'access-token'],
@@ -42,7 +45,7 @@ export function validateConnectRequest(request: ConnectRequest): void {
     if (request.provider !== 'cloud' || request.auth !== 'access-token') {
       throw new UsageError('--token-target is only for Cloud access tokens (--provider cloud --auth access-token)', {code: 'bad_flag', details: {flag: 'token-target'}})
     }
-    if (!/^[\w.-]+(\/[\w.-]+)?$/.test(request.target)) {
+    if (!TOKEN_TARGET.test(request.target)) {
       throw new UsageError(`--token-target "${request.target}" is not a workspace or workspace/repo`, {
         code: 'bad_flag', details: {flag: 'token-target'}, remedy: 'Pass the workspace slug (acme) or the repository (acme/api) the token was created for.',
       })

@@ -121,13 +121,12 @@ export class SqliteExecutor implements SqlExecutor {
       // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of failing mid-way.
       this.db.exec('BEGIN IMMEDIATE')
       for (const job of group) {
-        if (group.length > 1) this.db.exec('SAVEPOINT job')
+        this.db.exec('SAVEPOINT job')
         try {
           const value = await job.fn(this.tx)
-          if (group.length > 1) this.db.exec('RELEASE job')
+          this.db.exec('RELEASE job')
           outcomes.push({ok: true, value})
         } catch (error) {
-          if (group.length === 1) throw error
           this.db.exec('ROLLBACK TO job')
           this.db.exec('RELEASE job')
           outcomes.push({ok: false, error})

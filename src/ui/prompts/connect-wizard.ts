@@ -3,6 +3,7 @@ import {Writable} from 'node:stream'
 
 import {DEFAULT_CLOUD_API, DEFAULT_CLOUD_SITE} from '../../core/config/schema.js'
 import type {CredentialKind} from '../../core/config/schema.js'
+import {TOKEN_TARGET} from '../../core/auth/validate-request.js'
 import {InterruptedError} from '../../core/errors.js'
 import type {ProviderKind} from '../../core/model.js'
 
@@ -26,8 +27,6 @@ export interface PromptIO {
   output?: NodeJS.WritableStream
   signal?: AbortSignal
 }
-
-const TARGET = /^[\w.-]+(\/[\w.-]+)?$/
 
 export const APP_PASSWORD_NOTE =
   'Bitbucket Cloud removed app passwords on 2026-07-28; their replacement is an Atlassian API token with scopes, ' +
@@ -81,7 +80,7 @@ export async function runConnectWizard(known: ConnectAnswers, io: PromptIO = {})
     if (answers.provider === 'cloud' && answers.auth === 'access-token' && answers.target === undefined) {
       const target = await input({
         message: 'Repository (workspace/repo) or workspace this access token belongs to (Enter to skip: workspace tokens with the account scope)',
-        validate: (v: string) => v.trim() === '' || TARGET.test(v.trim()) || 'Use workspace or workspace/repo',
+        validate: (v: string) => v.trim() === '' || TOKEN_TARGET.test(v.trim()) || 'Use workspace or workspace/repo',
       }, ctx())
       answers.target = target.trim() || undefined
     }

@@ -1,26 +1,18 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {BbError} from '../../../src/core/errors.js'
 import {openStore} from '../../../src/core/store/open.js'
+import {freePort} from '../../helpers/net.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bbi-open-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
 describe('openStore: a store that cannot be opened says which one and what to check', () => {
   it('PostgreSQL not reachable: store_unavailable, the URL with its password redacted, a remedy', async () => {
-    const port = await closedPort()
+    const port = await freePort()
     const error = await openStore(`postgres://bob:hunter2pw@127.0.0.1:${port}/bb`).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(BbError)
     expect(error).toMatchObject({code: 'store_unavailable', exitCode: 1})

@@ -1,6 +1,5 @@
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
@@ -9,6 +8,7 @@ import {readEnv} from '../../../src/core/env.js'
 import {validateConnection} from '../../../src/core/validate/service.js'
 import type {ValidateReport} from '../../../src/core/validate/types.js'
 import {setupFixture, type Fixture} from './fixture.js'
+import {freePort} from '../../helpers/net.js'
 
 let fx: Fixture | undefined
 afterEach(async () => {
@@ -19,14 +19,6 @@ afterEach(async () => {
 const env = readEnv({})
 const run = (f: Fixture, strict = false) => validateConnection({env, config: f.config, secretStore: f.store, strict, timeoutMs: 5000})
 const rowOf = (r: ValidateReport, id: string) => r.checks.find((c) => c.id === id)
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 describe('validate against the emulator', () => {
   it('all good (Cloud): passes, honest skips, finishes in well under the timeout', async () => {
@@ -126,7 +118,7 @@ describe('validate against the emulator', () => {
   })
 
   it('host down (closed port): reachability fails with ECONNREFUSED, request rows skip', async () => {
-    const port = await closedPort()
+    const port = await freePort()
     fx = await setupFixture({url: () => `http://127.0.0.1:${port}/2.0`})
     const t0 = Date.now()
     const report = await run(fx)
