@@ -154,7 +154,9 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
         },
       )
 
-      const who = result.credential.identity.displayName ?? result.credential.identity.accountId ?? result.credential.identity.id
+      const {identity} = result.credential
+      // A token verified against its target has no user behind it: name what it was checked against.
+      const who = identity.displayName ?? identity.accountId ?? (answers.target ? `a token for ${answers.target}` : identity.id)
       this.info(
         `${result.added ? 'Added credential' : 'Connected'} ${result.connection}/${result.credential.id} (${result.provider}, ${result.credential.kind}) as ${who}; ` +
           `secret in ${result.credential.store === 'keychain' ? 'the OS keychain' : `plain file ${config.dir}/secrets.json`}.`,
