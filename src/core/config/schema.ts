@@ -48,6 +48,17 @@ export const ConnectionSchema = z.object({
   credentials: z.array(CredentialMetaSchema).default([]),
   /** Repositories chosen with `repos select`; `sync` uses them by default. */
   selection: z.array(z.string()).default([]),
+  /** What the last `webhooks ensure` set up (the secret itself lives in the secret store). */
+  webhooks: z
+    .object({
+      url: z.string(),
+      scope: z.enum(['auto', 'workspace', 'project', 'repo']),
+      events: z.array(z.string()),
+      /** Where the webhook secret lives (same kinds as credentials). */
+      secretStore: SecretLocationSchema,
+      ensuredAt: z.string(),
+    })
+    .optional(),
   createdAt: z.string(),
 })
 export type Connection = z.infer<typeof ConnectionSchema>
