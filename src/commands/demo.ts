@@ -1,12 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-
-export interface DemoResult {
-  emulator: string
-  configDir: string
-  steps: Array<{command: string; exitCode: number}>
-}
+import type {DemoResult} from '../demo/tour.js'
 
 export default class Demo extends BaseCommand {
   static override summary = 'Tour the product end to end against the bundled Bitbucket emulator (no account needed).'

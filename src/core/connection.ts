@@ -12,6 +12,7 @@ import {AuthError, InterruptedError, UsageError} from './errors.js'
 import {createHttpClient} from './http/client.js'
 import type {HttpClient, HttpClientOptions, HttpCredential, HttpEvent} from './http/types.js'
 import type {ProviderKind} from './model.js'
+import {apiBaseUrl} from './provider/base-url.js'
 import {createProvider} from './provider/index.js'
 import type {Provider} from './provider/types.js'
 
@@ -45,14 +46,6 @@ export interface OpenedConnection {
   /** "env" when BB_INTEGRATE_TOKEN replaced the stored credentials. */
   source: 'config' | 'env'
   close(): Promise<void>
-}
-
-/**
- * The base the HTTP client resolves paths against: Cloud's URL already ends in /2.0; the Data Center
- * provider asks for /rest/api/latest/… itself, so its base is the server URL.
- */
-export function apiBaseUrl(connection: Pick<Connection, 'provider' | 'url'>): string {
-  return connection.url.replace(/\/+$/, '')
 }
 
 /**

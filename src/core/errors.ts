@@ -78,3 +78,8 @@ export function exitCodeOf(err: unknown): ExitCodeValue {
   if (err instanceof BbError) return err.exitCode
   return ExitCode.Failure
 }
+
+/** A cancellation (Ctrl-C, an AbortSignal, a timeout signal) rather than a failure. */
+export function isAbortError(error: unknown): boolean {
+  return error instanceof InterruptedError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
+}

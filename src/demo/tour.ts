@@ -3,7 +3,6 @@ import {mkdtemp} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {DemoResult} from '../commands/demo.js'
 
 export interface DemoOptions {
   provider: 'cloud' | 'datacenter'
@@ -42,6 +41,12 @@ function runCli(binPath: string, args: string[], env: NodeJS.ProcessEnv, stdin: 
  * hour half-way, and Data Center's 5 requests/s bucket would stretch it to minutes.
  */
 export const DEMO_REQUESTS_PER_HOUR = 10_000
+
+export interface DemoResult {
+  emulator: string
+  configDir: string
+  steps: Array<{command: string; exitCode: number}>
+}
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const [{startEmulator}, {ConfigStore}] = await Promise.all([import('../../test/emulator/index.js'), import('../core/config/store.js')])

@@ -2,9 +2,10 @@ import {Box, Text, useInput} from 'ink'
 import React, {useEffect, useState} from 'react'
 
 import type {RateLimitState} from '../core/http/types.js'
+import {formatDuration} from '../core/format.js'
 import type {EntityName} from '../core/model.js'
 import {
-  type DashboardState, ENTITY_LABELS, etaSeconds, formatCount, formatDuration, reposFinished, totalEntities, visibleRows,
+  type DashboardState, ENTITY_LABELS, etaSeconds, formatCount, reposFinished, totalEntities, visibleRows,
 } from './sync-state.js'
 
 const BAR_WIDTH = 16
@@ -56,7 +57,7 @@ function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: number; 
   const fraction = limit && remaining !== null ? remaining / limit : 1
   const color = fraction < 0.1 ? 'red' : fraction < 0.3 ? 'yellow' : 'green'
   const until = wait?.until ?? rl.waitingUntil
-  const waiting = until && until > now ? `  waiting ${formatDuration((until - now) / 1000)} (${wait?.reason ?? 'rate limit'})` : ''
+  const waiting = until && until > now ? `  waiting ${formatDuration(until - now)} (${wait?.reason ?? 'rate limit'})` : ''
   return (
     <Box>
       <Box width={24} flexShrink={0}><Text wrap="truncate-end">{rl.credentialId}</Text></Box>
@@ -116,12 +117,12 @@ export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250,
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold>bb-integrate sync</Text>
-        <Text dimColor>{`  ${state.provider ?? ''} · ${state.connection ?? ''} → ${state.store ?? ''}  ${formatDuration(elapsed)}`}</Text>
+        <Text dimColor>{`  ${state.provider ?? ''} · ${state.connection ?? ''} → ${state.store ?? ''}  ${formatDuration(elapsed * 1000)}`}</Text>
       </Text>
       <Text wrap="truncate-end">
         {state.connection === null
           ? 'Connecting and listing repositories…'
-          : `Repos ${finished}/${state.reposTotal} · ${totals || 'starting…'} · ${formatCount(rate)} entities/s · ETA ${eta === null ? '—' : formatDuration(eta)}`}
+          : `Repos ${finished}/${state.reposTotal} · ${totals || 'starting…'} · ${formatCount(rate)} entities/s · ETA ${eta === null ? '—' : formatDuration(eta * 1000)}`}
         {state.retries > 0 ? <Text color="yellow">{` · ${state.retries} retries`}</Text> : null}
       </Text>
       <Box flexDirection="column" marginTop={1}>

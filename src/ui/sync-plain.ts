@@ -1,4 +1,5 @@
 import type {EntityCounts, SyncEvent, SyncEventSink} from '../core/sync/events.js'
+import {formatDuration} from '../core/format.js'
 
 const PHASE_TEXT: Record<string, string> = {
   pullRequests: 'pull requests',
@@ -10,11 +11,6 @@ const PHASE_TEXT: Record<string, string> = {
 function formatCounts(counts: EntityCounts): string {
   const parts = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0).map(([e, n]) => `${n} ${e}`)
   return parts.length ? parts.join(', ') : 'no changes'
-}
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000)
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
 }
 
 /**

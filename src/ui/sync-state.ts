@@ -152,14 +152,6 @@ export function etaSeconds(state: DashboardState): number | null {
   return Math.max(0, Math.round((elapsed / finished) * left))
 }
 
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds))
-  if (s < 60) return `${s}s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
-}
-
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US')
 }

@@ -3,11 +3,11 @@ import type {Dispatcher} from 'undici'
 
 import type {Connection, CredentialKind, CredentialMeta, SecretLocation} from '../config/schema.js'
 import type {ConfigStore} from '../config/store.js'
-import {apiBaseUrl} from '../connection.js'
-import {AuthError, BbError, HttpError, InterruptedError, NetworkError, UsageError} from '../errors.js'
+import {AuthError, BbError, HttpError, InterruptedError, isAbortError, NetworkError, UsageError} from '../errors.js'
 import {createHttpClient} from '../http/client.js'
 import type {HttpClientOptions} from '../http/types.js'
 import type {ProviderKind} from '../model.js'
+import {apiBaseUrl} from '../provider/base-url.js'
 import {createProvider} from '../provider/index.js'
 import type {Identity} from '../provider/types.js'
 import {basicHeader, httpCredentialId, principalFor, staticCredential} from './credentials.js'
@@ -17,35 +17,10 @@ import {scopeAdvice, type ScopeAdvice} from './scopes.js'
 import {secretAccount, secretValues, serializeSecret} from './secret.js'
 import type {SecretStoreResolver} from './stores.js'
 import type {StoredSecret} from './types.js'
+import type {ConnectRequest} from './connect-request.js'
 import {validateConnectRequest} from './validate-request.js'
 
-export interface ConnectRequest {
-  name: string
-  provider: ProviderKind
-  /** Cloud API base or Data Center server base. */
-  url: string
-  oauthUrl?: string
-  caFile?: string
-  auth: CredentialKind
-  email?: string
-  token?: string
-  clientId?: string
-  clientSecret?: string
-  callbackPort?: number
-  /** Data Center OAuth scopes (Cloud fixes scopes on the consumer). */
-  oauthScopes?: string[]
-  oauthTimeoutMs?: number
-  /** Add another credential to an existing connection (rotation) instead of replacing its credentials. */
-  add: boolean
-  /** Keep the secret in a 0600 file instead of the OS keychain. */
-  allowInsecureStore: boolean
-  /**
-   * Cloud access tokens: the workspace ("acme") or repository ("acme/api") the token belongs to.
-   * Repository and project tokens cannot have the `account` scope that `/user` needs; reading this
-   * target instead proves the token works.
-   */
-  target?: string
-}
+export type {ConnectRequest} from './connect-request.js'
 
 export interface ConnectDeps {
   config: ConfigStore
@@ -235,7 +210,7 @@ async function verify(request: ConnectRequest, secret: ObtainedSecret, httpId: s
 
 /** Add what the user needs to know on top of the provider's error, never the secret itself. */
 function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: string[]): unknown {
-  if (isAbort(error)) return new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'})
+  if (isAbortError(error)) return new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'})
   if (error instanceof AuthError) {
     if (request.provider === 'cloud' && request.auth === 'access-token' && !request.target) {
       return new AuthError(`${error.message.replace(/\.+$/, '')}; nothing was stored`, {
@@ -328,9 +303,6 @@ function asList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof InterruptedError || (error instanceof Error && error.name === 'AbortError')
-}
 
 function scrub(text: string, secrets: string[]): string {
   let out = text

@@ -1,5 +1,5 @@
 import {UsageError} from '../errors.js'
-import type {ConnectRequest} from './connect.js'
+import type {ConnectRequest} from './connect-request.js'
 
 /** What a Cloud access token can belong to: a workspace ("acme") or a repository ("acme/api"). */
 export const TOKEN_TARGET = /^[\w.-]+(\/[\w.-]+)?$/

@@ -136,7 +136,3 @@ export class ConfigStore {
     return this.getConnection(connectionName)?.selection ?? []
   }
 }
-
-export function openConfigStore(configDir?: string): ConfigStore {
-  return new ConfigStore({configDir})
-}

@@ -96,4 +96,3 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ]
 
-export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.version

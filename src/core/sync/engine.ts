@@ -3,7 +3,7 @@ import {setMaxListeners} from 'node:events'
 import pLimit from 'p-limit'
 
 import {systemClock} from '../clock.js'
-import {AuthError, BbError, BudgetExhaustedError, InterruptedError} from '../errors.js'
+import {AuthError, BbError, BudgetExhaustedError, InterruptedError, isAbortError} from '../errors.js'
 import type {EntityCounts, SyncEvent} from './events.js'
 import type {Repository} from '../model.js'
 import type {ResolvedOptions, SyncContext, SyncDeps} from './context.js'
@@ -95,9 +95,6 @@ async function syncRepo(ctx: SyncContext, target: Target): Promise<void> {
   await store.write({connection: options.connection, complete: {repo, prWatermark: watermark, at: ctx.now()}})
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof InterruptedError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
-}
 
 /**
  * Sync the chosen repositories into the store. Emits `start`, per-repo progress and a final
@@ -170,7 +167,7 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
           done++
           deps.emit({type: 'repo', repo: t.key, phase: 'done'})
         } catch (error) {
-          if (signal.aborted || isAbort(error)) return
+          if (signal.aborted || isAbortError(error)) return
           if (error instanceof BudgetExhaustedError || error instanceof AuthError) return stop(error)
           failed++
           const message = error instanceof Error ? error.message : String(error)
@@ -181,7 +178,7 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
     }
   } catch (error) {
     // Listing the repositories (or planning) failed: nothing else can run.
-    if (!(signal.aborted || isAbort(error))) stop(error)
+    if (!(signal.aborted || isAbortError(error))) stop(error)
   }
 
   if (deps.signal?.aborted && fatal === null) stopReason = 'interrupted'
