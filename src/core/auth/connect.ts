@@ -5,6 +5,7 @@ import type {Connection, CredentialKind, CredentialMeta, SecretLocation} from '.
 import type {ConfigStore} from '../config/store.js'
 import {AuthError, BbError, HttpError, InterruptedError, isAbortError, NetworkError, UsageError} from '../errors.js'
 import {createHttpClient} from '../http/client.js'
+import {redact} from '../http/redact.js'
 import type {HttpClientOptions} from '../http/types.js'
 import type {ProviderKind} from '../model.js'
 import {apiBaseUrl} from '../provider/base-url.js'
@@ -254,7 +255,7 @@ function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: 
     })
   }
   if (error instanceof NetworkError) {
-    return new NetworkError(`${scrub(error.message, secrets)}; nothing was stored`, {
+    return new NetworkError(`${redact(error.message, secrets)}; nothing was stored`, {
       code: error.code,
       cause: error,
       details: error.details,
@@ -279,7 +280,7 @@ function explainVerifyFailure(error: unknown, request: ConnectRequest, secrets: 
     })
   }
   if (error instanceof BbError) return error
-  return new BbError(`Could not verify the credential: ${scrub(error instanceof Error ? error.message : String(error), secrets)}`, {cause: error})
+  return new BbError(`Could not verify the credential: ${redact(error instanceof Error ? error.message : String(error), secrets)}`, {cause: error})
 }
 
 /** The URL the user most likely meant, when --url is recognisably one level off. */
@@ -303,12 +304,6 @@ function asList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined
 }
 
-
-function scrub(text: string, secrets: string[]): string {
-  let out = text
-  for (const s of secrets) if (s) out = out.split(s).join('***')
-  return out
-}
 
 function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'})

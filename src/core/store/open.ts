@@ -1,6 +1,7 @@
 import {isAbsolute, join, resolve} from 'node:path'
 
 import {BbError, UsageError} from '../errors.js'
+import {redact} from '../http/redact.js'
 import {DEFAULT_DB_FILE, dataDir} from './data-dir.js'
 import type {Store} from './types.js'
 
@@ -36,10 +37,6 @@ export function parseStoreUrl(url: string | undefined, env: NodeJS.ProcessEnv = 
   }
   if (path !== ':memory:' && !isAbsolute(path)) path = resolve(cwd, path)
   return {dialect: 'sqlite', path, description: `sqlite:${path}`}
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
 }
 
 /** Open (creating and migrating as needed) the store. Drivers load lazily: `--help` stays fast. */
