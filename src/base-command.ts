@@ -1,6 +1,9 @@
 import {Command, Errors, Flags} from '@oclif/core'
+import {format, inspect} from 'node:util'
 
+import {injectedContext, type CommandContext} from './context.js'
 import {BbError, ExitCode, UsageError} from './core/errors.js'
+import {processContext} from './process-context.js'
 
 /**
  * Every command: `--json` prints the value `run()` returns (the JSON contract) on stdout, human
@@ -17,14 +20,36 @@ export abstract class BaseCommand extends Command {
     }),
   }
 
+  private context?: CommandContext
+
+  /** The world as this command sees it: env, terminal, clock, signals (see src/context.ts). */
+  protected get ctx(): CommandContext {
+    this.context ??= injectedContext() ?? processContext({noColor: this.argv.includes('--no-color')})
+    return this.context
+  }
+
   /** True when a human is at the keyboard (stdin and stderr are TTYs) and not in CI. */
   protected get interactive(): boolean {
-    return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI
+    return this.ctx.io.interactive
   }
 
   /** Human-facing text: stderr, so stdout stays clean for data. Silent under --json. */
   protected info(message: string): void {
-    if (!this.jsonEnabled()) process.stderr.write(message + '\n')
+    if (!this.jsonEnabled()) this.ctx.io.stderr.write(message + '\n')
+  }
+
+  /** Data on stdout. */
+  override log(message: unknown = '', ...args: unknown[]): void {
+    if (this.jsonEnabled()) return
+    this.ctx.io.stdout.write(format(typeof message === 'string' ? message : inspect(message), ...args) + '\n')
+  }
+
+  override logJson(json: unknown): void {
+    this.ctx.io.stdout.write(JSON.stringify(json, null, 2) + '\n')
+  }
+
+  protected setExitCode(code: number): void {
+    this.ctx.io.setExitCode(code)
   }
 
   /** The --json error envelope on stdout. Streaming commands override it to keep their stream's format. */
@@ -52,13 +77,13 @@ export abstract class BaseCommand extends Command {
       })
     }
     const code = err instanceof BbError ? err.exitCode : (err.oclif?.exit ?? err.exitCode ?? ExitCode.Failure)
-    process.exitCode = code
+    this.setExitCode(code)
     if (err instanceof BbError) {
       if (this.jsonEnabled()) {
         this.printJsonError(err, code)
       } else {
-        process.stderr.write(`Error: ${err.message}\n`)
-        if (err.remedy) process.stderr.write(`  → ${err.remedy}\n`)
+        this.ctx.io.stderr.write(`Error: ${err.message}\n`)
+        if (err.remedy) this.ctx.io.stderr.write(`  → ${err.remedy}\n`)
       }
       // oclif would print it again; we have already reported it.
       this.exit(code)

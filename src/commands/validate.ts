@@ -22,17 +22,17 @@ failures are check rows too and exit 1, not 3, so CI always gets the full report
 
   async run(): Promise<ValidateReport> {
     const {flags} = await this.parse(Validate)
-    const [{validateConnection}, {readEnv}, format] = await Promise.all([
+    const [{validateConnection}, format] = await Promise.all([
       import('../core/validate/service.js'),
-      import('../core/env.js'),
       import('../core/validate/format.js'),
     ])
-    const report = await validateConnection({env: readEnv(), name: flags.connection, strict: flags.strict, timeoutMs: flags.timeout * 1000})
+    const report = await validateConnection({env: this.ctx.env, name: flags.connection, strict: flags.strict, timeoutMs: flags.timeout * 1000})
     if (!this.jsonEnabled()) {
       // The report is the command's data: stdout, a table for people, plain lines for logs.
-      process.stdout.write(process.stdout.isTTY ? format.formatTable(report, process.stdout.columns ?? 100) : format.formatPlain(report))
+      const {stdout} = this.ctx.io
+      stdout.write(stdout.isTTY ? format.formatTable(report, stdout.columns ?? 100) : format.formatPlain(report))
     }
-    process.exitCode = report.ok ? ExitCode.Ok : ExitCode.Failure
+    this.setExitCode(report.ok ? ExitCode.Ok : ExitCode.Failure)
     return report
   }
 }

@@ -18,12 +18,11 @@ export default class AuthStatus extends BaseCommand {
 
   async run(): Promise<AuthStatusResult> {
     const {flags} = await this.parse(AuthStatus)
-    const [{authStatus}, {ConfigStore}, {readEnv}] = await Promise.all([
+    const [{authStatus}, {ConfigStore}] = await Promise.all([
       import('../../core/auth/status.js'),
       import('../../core/config/store.js'),
-      import('../../core/env.js'),
     ])
-    const env = readEnv()
+    const {env} = this.ctx
     const config = new ConfigStore({configDir: env.configDir})
     const status = await authStatus({config, env, name: flags.name ?? flags.connection, check: flags.check})
 
@@ -45,7 +44,7 @@ export default class AuthStatus extends BaseCommand {
       const e = status.envCheck
       this.info(`  BB_INTEGRATE_TOKEN${e.connection ? ` on ${e.connection}` : ''}: ${e.status}${e.identity ? ` as ${e.identity}` : ''}${e.message ? `: ${e.message}` : ''}`)
     }
-    if (flags.check && status.valid === false) process.exitCode = ExitCode.Auth
+    if (flags.check && status.valid === false) this.setExitCode(ExitCode.Auth)
     return status
   }
 }

@@ -19,24 +19,24 @@ export default class ReposList extends BaseCommand {
 
   async run(): Promise<Repository[]> {
     const {flags} = await this.parse(ReposList)
-    const [{openConnection}, {readEnv}, {listRepositories}, {renderTable}] = await Promise.all([
+    const [{openConnection}, {listRepositories}, {renderTable}] = await Promise.all([
       import('../../core/connection.js'),
-      import('../../core/env.js'),
       import('../../core/repos/list.js'),
       import('../../ui/table.js'),
     ])
-    const opened = await openConnection({name: flags.connection, env: readEnv()})
+    const opened = await openConnection({name: flags.connection, env: this.ctx.env})
     try {
-      const live = process.stderr.isTTY && !this.jsonEnabled()
+      const {stdout, stderr} = this.ctx.io
+      const live = stderr.isTTY && !this.jsonEnabled()
       const repos = await listRepositories(opened.provider, {
         scope: {workspaces: flags.workspace ? [flags.workspace] : [], projects: flags.project ? [flags.project] : []},
-        onPage: live ? (_page, total) => process.stderr.write(`\rLoading… ${total.toLocaleString('en-US')} repos`) : undefined,
+        onPage: live ? (_page, total) => stderr.write(`\rLoading… ${total.toLocaleString('en-US')} repos`) : undefined,
       })
-      if (live) process.stderr.write('\r\u001B[K')
+      if (live) stderr.write('\r\u001B[K')
       repos.sort((a, b) => a.key.localeCompare(b.key))
       if (!this.jsonEnabled()) {
         if (repos.length > 0) {
-          process.stdout.write(
+          stdout.write(
             renderTable(repos, [
               {header: 'KEY', value: (r) => r.key, flex: true},
               {header: 'PROJECT', value: (r) => r.project ?? '-'},
@@ -44,7 +44,7 @@ export default class ReposList extends BaseCommand {
               {header: 'DEFAULT BRANCH', value: (r) => r.defaultBranch ?? '-', flex: true},
               // Data Center does not report repository dates: "-" rather than an invented value.
               {header: 'UPDATED', value: (r) => r.updatedAt?.slice(0, 10) ?? '-'},
-            ], {maxWidth: process.stdout.isTTY ? process.stdout.columns : undefined}),
+            ], {maxWidth: stdout.isTTY ? stdout.columns : undefined}),
           )
         }
         this.info(`${repos.length.toLocaleString('en-US')} repositories on ${opened.connection.name}.`)

@@ -1,0 +1,50 @@
+import {afterEach, describe, expect, it} from 'vitest'
+
+import type {Repository} from '../../src/core/model.js'
+import type {ValidateReport} from '../../src/core/validate/types.js'
+import {runInProcess} from '../helpers/in-process.js'
+import {setupFixture, type Fixture} from '../core/validate/fixture.js'
+
+let fx: Fixture | undefined
+afterEach(async () => {
+  await fx?.close()
+  fx = undefined
+})
+
+const run = (f: Fixture, argv: string[]) => runInProcess(argv, {env: {BB_INTEGRATE_CONFIG_DIR: f.dir}})
+
+describe.each(['cloud', 'datacenter'] as const)('commands in-process through the context (%s)', (flavor) => {
+  it('repos list --json lists every repository, nothing on stderr', async () => {
+    fx = await setupFixture({fileStore: true, flavor})
+    const r = await run(fx, ['repos', 'list', '--json'])
+    expect(r.code).toBe(0)
+    const keys = (JSON.parse(r.stdout) as Repository[]).map((x) => x.key).sort()
+    const truth = fx.emu.world.containers().flatMap((c) => fx!.emu.world.repos(c.key).map((x) => `${x.container}/${x.slug}`)).sort()
+    expect(keys).toEqual(truth)
+    expect(r.stderr).toBe('')
+  })
+
+  it('validate --json reports every check and exits 0 on a good connection', async () => {
+    fx = await setupFixture({fileStore: true, flavor})
+    const r = await run(fx, ['validate', '--json'])
+    const report = JSON.parse(r.stdout) as ValidateReport
+    expect(report.checks.find((c) => c.id === 'identity')?.status).toBe('pass')
+    expect(r.code).toBe(report.ok ? 0 : 1)
+  })
+
+  it('auth status --json shows the connection and no secret', async () => {
+    fx = await setupFixture({fileStore: true, flavor})
+    const r = await run(fx, ['auth', 'status', '--json'])
+    expect(r.code).toBe(0)
+    const status = JSON.parse(r.stdout) as {connections: Array<{name: string; provider: string}>}
+    expect(status.connections.map((c) => [c.name, c.provider])).toEqual([['default', flavor]])
+    expect(r.stdout).not.toMatch(/ATCTT|secret-|"token"\s*:/)
+  })
+
+  it('a bad flag is a usage error (exit 2) in the JSON envelope', async () => {
+    fx = await setupFixture({fileStore: true, flavor})
+    const r = await run(fx, ['validate', '--json', '--timeout', '0'])
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout).error.code).toBe('bad_usage')
+  })
+})
