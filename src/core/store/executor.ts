@@ -17,6 +17,7 @@ export interface SqlExecutor extends SqlTx {
   /** Runs fn in one transaction; concurrent callers are serialised or isolated, never interleaved. */
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>
   /** Apply pending migrations under the dialect's lock. */
-  migrate(): Promise<number>
+  /** Apply pending migrations; refuses a store a newer version migrated (`description` names it). */
+  migrate(description: string): Promise<number>
   close(): Promise<void>
 }

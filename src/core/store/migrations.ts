@@ -1,3 +1,5 @@
+import {UsageError} from '../errors.js'
+
 /**
  * Numbered migrations, one list per dialect, applied in order and recorded in `schema_version`.
  * A released migration is never edited: a change is a new number (and a new STORE_SCHEMA_VERSION
@@ -94,5 +96,31 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: sqliteKeyTablesWithoutRowid(),
     postgres: [],
   },
+  {
+    version: 3,
+    description: 'deleted repositories; the path prefix commit files were fetched with',
+    sqlite: [
+      'ALTER TABLE repositories ADD COLUMN deleted_at TEXT',
+      'ALTER TABLE sync_commit_files_queue ADD COLUMN files_prefix TEXT',
+    ],
+    postgres: [
+      'ALTER TABLE repositories ADD COLUMN deleted_at TEXT',
+      'ALTER TABLE sync_commit_files_queue ADD COLUMN files_prefix TEXT',
+    ],
+  },
 ]
 
+export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.version
+
+/**
+ * A store a newer bb-integrate has migrated past what this one knows: writing into it could corrupt
+ * what the newer version relies on, so it is refused before anything is read or written.
+ */
+export function refuseNewerSchema(current: number, description: string): void {
+  if (current <= LATEST_MIGRATION) return
+  throw new UsageError(`The store ${description} was written by a newer bb-integrate (schema version ${current}; this version knows up to ${LATEST_MIGRATION}).`, {
+    code: 'store_too_new',
+    remedy: 'Upgrade bb-integrate, or pass another --store.',
+    details: {schemaVersion: current, supported: LATEST_MIGRATION},
+  })
+}

@@ -4,7 +4,7 @@ import pg from 'pg'
 
 import type {Row, SqlValue} from './codecs.js'
 import type {SqlExecutor, SqlTx} from './executor.js'
-import {MIGRATIONS} from './migrations.js'
+import {MIGRATIONS, refuseNewerSchema} from './migrations.js'
 
 /** `?` → `$n`. Our SQL never carries a literal `?`, so a plain scan is exact. */
 function numbered(sql: string, offset = 0): string {
@@ -106,13 +106,14 @@ export class PostgresExecutor implements SqlExecutor {
     }
   }
 
-  async migrate(): Promise<number> {
+  async migrate(description: string): Promise<number> {
     return this.transaction(async (tx) => {
       // Two shards starting together must not both create the tables.
       await tx.run(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`)
       await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT NOT NULL)')
       const rows = await tx.all('SELECT MAX(version) AS v FROM schema_version')
       let current = Number(rows[0]?.v ?? 0)
+      refuseNewerSchema(current, description)
       for (const m of MIGRATIONS) {
         if (m.version <= current) continue
         for (const sql of m.postgres) await tx.run(sql)

@@ -53,7 +53,7 @@ export class SqlStore implements Store {
   }
 
   async init(): Promise<void> {
-    await this.db.migrate()
+    await this.db.migrate(this.description)
   }
 
   async write(batch: WriteBatch): Promise<void> {
@@ -110,7 +110,14 @@ export class SqlStore implements Store {
       for (const [repo, group] of groupBy(b.commitFiles, (f) => f.repo)) {
         const hashes = group.map((f) => f.commit)
         await this.deleteIn(tx, 'commit_files', 'commit_hash', c, repo, hashes)
-        await this.deleteIn(tx, 'sync_commit_files_queue', 'commit_hash', c, repo, hashes)
+        await this.deleteIn(tx, 'sync_commit_files_queue', 'commit_hash', c, repo, group.filter((f) => !f.prefix).map((f) => f.commit))
+        // Fetched under a prefix: still owed whole, so it stays queued, marked with what it has.
+        for (const [prefix, part] of groupBy(group.filter((f) => f.prefix), (f) => f.prefix!)) {
+          for (const hs of chunks([...new Set(part.map((f) => f.commit))], IN_CHUNK)) {
+            await tx.run(`UPDATE sync_commit_files_queue SET files_prefix = ? WHERE connection = ? AND repo = ? AND ${this.inList('commit_hash', hs)}`,
+              [prefix, c, repo, ...this.inParams(hs)])
+          }
+        }
       }
       await this.upsert(tx, 'commitFile', c, b.commitFiles.flatMap((f) => f.files))
     }
@@ -214,13 +221,24 @@ export class SqlStore implements Store {
     return this.existingIn(this.db, connection, repo, hashes)
   }
 
-  async pendingCommitFiles(connection: string, repo: string, limit: number): Promise<string[]> {
-    const rows = await this.db.all('SELECT commit_hash FROM sync_commit_files_queue WHERE connection = ? AND repo = ? ORDER BY seq, commit_hash LIMIT ?', [connection, repo, limit])
+  /** Queue rows a sync with `prefix` owes: all of them without one; else those not fetched under a prefix of it. */
+  private pendingWhere(connection: string, repo: string, prefix: string | null | undefined): {sql: string; params: SqlValue[]} {
+    if (!prefix) return {sql: 'connection = ? AND repo = ?', params: [connection, repo]}
+    return {
+      sql: 'connection = ? AND repo = ? AND (files_prefix IS NULL OR substr(CAST(? AS TEXT), 1, length(files_prefix)) <> files_prefix)',
+      params: [connection, repo, prefix],
+    }
+  }
+
+  async pendingCommitFiles(connection: string, repo: string, limit: number, prefix?: string | null): Promise<string[]> {
+    const where = this.pendingWhere(connection, repo, prefix)
+    const rows = await this.db.all(`SELECT commit_hash FROM sync_commit_files_queue WHERE ${where.sql} ORDER BY seq, commit_hash LIMIT ?`, [...where.params, limit])
     return rows.map((r) => String(r.commit_hash))
   }
 
-  async pendingCommitFilesCount(connection: string, repo: string): Promise<number> {
-    const [row] = await this.db.all('SELECT COUNT(*) AS n FROM sync_commit_files_queue WHERE connection = ? AND repo = ?', [connection, repo])
+  async pendingCommitFilesCount(connection: string, repo: string, prefix?: string | null): Promise<number> {
+    const where = this.pendingWhere(connection, repo, prefix)
+    const [row] = await this.db.all(`SELECT COUNT(*) AS n FROM sync_commit_files_queue WHERE ${where.sql}`, where.params)
     return Number(row?.n ?? 0)
   }
 

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 
 import type {Row, SqlValue} from './codecs.js'
 import type {SqlExecutor, SqlTx} from './executor.js'
-import {MIGRATIONS} from './migrations.js'
+import {MIGRATIONS, refuseNewerSchema} from './migrations.js'
 
 type Db = InstanceType<typeof Database>
 type Stmt = Database.Statement<unknown[]>
@@ -145,11 +145,12 @@ export class SqliteExecutor implements SqlExecutor {
     })
   }
 
-  async migrate(): Promise<number> {
+  async migrate(description: string): Promise<number> {
     return this.transaction(async (tx) => {
       await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT NOT NULL)')
       const rows = await tx.all('SELECT MAX(version) AS v FROM schema_version')
       let current = Number(rows[0]?.v ?? 0)
+      refuseNewerSchema(current, description)
       for (const m of MIGRATIONS) {
         if (m.version <= current) continue
         for (const sql of m.sqlite) await tx.run(sql)

@@ -8,7 +8,7 @@ import type {
  * schema (docs/store.md). Every write goes through `write()`: one batch = one transaction, so a
  * page of data and the cursor that says "this page is done" commit together or not at all.
  */
-export const STORE_SCHEMA_VERSION = 2
+export const STORE_SCHEMA_VERSION = 3
 
 /** Phases that keep a resume cursor between runs. */
 export type CursorPhase = 'pullRequests' | 'commits'
@@ -45,6 +45,11 @@ export interface CommitFilesWrite {
   repo: string
   commit: string
   files: CommitFile[]
+  /**
+   * The path prefix these files were fetched with (`sync --path`), or null/absent for every file. A
+   * commit fetched under a prefix stays queued, marked with it, so a sync without one fetches it whole.
+   */
+  prefix?: string | null
 }
 
 export interface IssueRefsWrite {
@@ -97,9 +102,12 @@ export interface Store {
   pullRequestSyncInfo(connection: string, repo: string, ids: number[]): Promise<Map<number, PullRequestSyncInfo>>
   /** Which of these hashes are already stored. */
   existingCommits(connection: string, repo: string, hashes: string[]): Promise<Set<string>>
-  /** Commits queued for their files (new commits), oldest queued first. */
-  pendingCommitFiles(connection: string, repo: string, limit: number): Promise<string[]>
-  pendingCommitFilesCount(connection: string, repo: string): Promise<number>
+  /**
+   * Commits whose files a sync with this path prefix (null: every file) still has to fetch, oldest
+   * queued first: new commits, and commits fetched only under a prefix that does not cover this one.
+   */
+  pendingCommitFiles(connection: string, repo: string, limit: number, prefix?: string | null): Promise<string[]>
+  pendingCommitFilesCount(connection: string, repo: string, prefix?: string | null): Promise<number>
   /** Fill `mergeCommit` of PRs that only had a short hash, from synced commits. Returns rows updated. */
   resolveMergeCommits(connection: string, repo: string): Promise<number>
   /** Stream canonical entities in primary-key order without loading them all. */

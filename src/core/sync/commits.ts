@@ -1,10 +1,12 @@
 import {HttpError} from '../errors.js'
+import {CursorUnusableError} from '../http/cursor-link.js'
 import {extractIssueKeys} from '../issue-keys.js'
 import type {CommitFile} from '../model.js'
 import type {Branch} from '../provider/types.js'
 import type {CommitFilesWrite, RepoSyncState, StoredBranchHead} from '../store/types.js'
 import type {SyncContext} from './context.js'
 import {readAhead} from './prefetch.js'
+import {discardCursor} from './pull-requests.js'
 
 interface CommitCursor {
   include: string[]
@@ -56,11 +58,20 @@ export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyn
     return {headsChanged}
   }
 
-  const resume = parseCursor(state.cursors.commits)
+  const saved = state.cursors.commits
+  const resume = parseCursor(saved)
+  if (saved && !resume) discardCursor(ctx, repo, 'commits', new CursorUnusableError('unreadable').message)
   const resumable = resume && sameSet(resume.include, include) && sameSet(resume.exclude, exclude) ? resume.cursor : null
   let finished = false
   try {
-    finished = await walk(ctx, repo, heads, include, exclude, resumable)
+    try {
+      finished = await walk(ctx, repo, heads, include, exclude, resumable)
+    } catch (error) {
+      if (!(error instanceof CursorUnusableError) || resumable === null) throw error
+      discardCursor(ctx, repo, 'commits', error.message)
+      await ctx.store.write({connection: options.connection, cursor: {repo, phase: 'commits', value: null}})
+      finished = await walk(ctx, repo, heads, include, exclude, null)
+    }
   } catch (error) {
     // A force-push can leave an old head that no longer exists, and the API refuses to exclude it.
     // Fall back to excluding only heads that are still there: more commits re-read, none missed.
@@ -111,11 +122,11 @@ const FILES_PER_TRANSACTION = 25
  */
 export async function syncCommitFiles(ctx: SyncContext, repo: string): Promise<void> {
   const {options, store} = ctx
-  const total = await store.pendingCommitFilesCount(options.connection, repo)
+  const prefix = options.pathPrefix
+  const total = await store.pendingCommitFilesCount(options.connection, repo, prefix)
   if (total === 0) return
   let done = 0
   ctx.emit({type: 'repo', repo, phase: 'commitFiles', done, total})
-  const prefix = options.pathPrefix
   let buffer: CommitFilesWrite[] = []
   const flush = async () => {
     if (buffer.length === 0) return
@@ -127,7 +138,7 @@ export async function syncCommitFiles(ctx: SyncContext, repo: string): Promise<v
     ctx.emit({type: 'repo', repo, phase: 'commitFiles', done, total})
   }
   for (;;) {
-    const pending = await store.pendingCommitFiles(options.connection, repo, 200)
+    const pending = await store.pendingCommitFiles(options.connection, repo, 200, prefix)
     if (pending.length === 0) return
     const results = await Promise.allSettled(pending.map((hash) => ctx.fetchLimit(async () => {
       ctx.signal.throwIfAborted()
@@ -135,7 +146,7 @@ export async function syncCommitFiles(ctx: SyncContext, repo: string): Promise<v
       for await (const page of ctx.provider.commitFiles(repo, hash, {pathPrefix: prefix}, ctx.signal)) found.push(...page.items)
       // The provider narrows by prefix where the API can; this keeps the promise where it cannot.
       const kept = prefix ? found.filter((f) => f.path.startsWith(prefix) || (f.oldPath?.startsWith(prefix) ?? false)) : found
-      buffer.push({repo, commit: hash, files: kept})
+      buffer.push({repo, commit: hash, files: kept, prefix})
       if (buffer.length >= FILES_PER_TRANSACTION) await flush()
     })))
     // What was fetched is kept even when a sibling failed.

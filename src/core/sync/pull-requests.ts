@@ -1,3 +1,4 @@
+import {CursorUnusableError} from '../http/cursor-link.js'
 import {extractIssueKeys} from '../issue-keys.js'
 import type {User} from '../model.js'
 import type {ActivityRecord, PullRequestRecord} from '../provider/types.js'
@@ -14,6 +15,9 @@ interface PrCursor {
   full: boolean
   cursor: string
 }
+
+/** A listing to run: a saved one (with its cursor) or a new one (cursor null). */
+type Listing = Omit<PrCursor, 'cursor'> & {cursor: string | null}
 
 function parseCursor(raw: string | undefined): PrCursor | null {
   if (!raw) return null
@@ -51,19 +55,44 @@ export function incrementalSince(state: RepoSyncState, overlapMs: number): strin
  */
 export async function syncPullRequests(ctx: SyncContext, repo: string, state: RepoSyncState): Promise<string | null> {
   const {options} = ctx
-  const resume = parseCursor(state.cursors.pullRequests)
-  let since: string | null
-  let startedAt: string
-  let cursor: string | null = null
-  if (resume && (resume.full || !options.full)) {
-    ;({since, startedAt, cursor} = resume)
-  } else {
-    startedAt = ctx.now()
+  const saved = state.cursors.pullRequests
+  let resume = parseCursor(saved)
+  if (saved && !resume) discardCursor(ctx, repo, 'pull requests', new CursorUnusableError('unreadable').message)
+  if (resume && !(resume.full || !options.full)) resume = null
+  const fresh = (): Listing => {
     // PRs stored by a --no-reviews run lack reviews, and an incremental query would never list them again.
     const catchUp = options.reviews && state.prsWithoutReviews > 0
-    since = options.full || catchUp ? null : options.since ?? incrementalSince(state, options.overlapMs)
+    return {
+      since: options.full || catchUp ? null : options.since ?? incrementalSince(state, options.overlapMs),
+      startedAt: ctx.now(), full: options.full, cursor: null,
+    }
   }
-  const full = resume ? resume.full : options.full
+  let listing: Listing = resume ?? fresh()
+  try {
+    await listPullRequests(ctx, repo, listing)
+  } catch (error) {
+    if (!(error instanceof CursorUnusableError) || listing.cursor === null) throw error
+    discardCursor(ctx, repo, 'pull requests', error.message)
+    await ctx.store.write({connection: options.connection, cursor: {repo, phase: 'pullRequests', value: null}})
+    listing = fresh()
+    await listPullRequests(ctx, repo, listing)
+  }
+  const {since, startedAt} = listing
+  // A --since later than the watermark leaves a gap (watermark..since) unlisted: keep the old
+  // watermark so the next plain run fills it.
+  const gap = since !== null && state.prWatermark !== null && since > state.prWatermark
+  return gap ? null : startedAt
+}
+
+/** Say that a saved resume point is dropped and the listing starts again from its first page. */
+export function discardCursor(ctx: SyncContext, repo: string, what: string, reason: string): void {
+  ctx.emit({type: 'warning', repo, message: `${reason.replace(/\.$/, '')}: listing ${what} again from the start.`})
+}
+
+/** One PR listing, each page committed with its cursor. */
+async function listPullRequests(ctx: SyncContext, repo: string, listing: Listing): Promise<void> {
+  const {options} = ctx
+  const {since, startedAt, full, cursor} = listing
   let seen = 0
   ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: 0, total: null})
   for await (const page of readAhead(ctx.provider.pullRequests(repo, {updatedSince: since, cursor}, ctx.signal))) {
@@ -101,8 +130,4 @@ export async function syncPullRequests(ctx: SyncContext, repo: string, state: Re
     ctx.counted(repo, 'user', new Set(users.map((u) => u.id)).size)
     ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: seen, total: null})
   }
-  // A --since later than the watermark leaves a gap (watermark..since) unlisted: keep the old
-  // watermark so the next plain run fills it.
-  const gap = since !== null && state.prWatermark !== null && since > state.prWatermark
-  return gap ? null : startedAt
 }

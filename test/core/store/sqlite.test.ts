@@ -8,6 +8,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {dataDir} from '../../../src/core/store/data-dir.js'
 import {MIGRATIONS} from '../../../src/core/store/migrations.js'
 import {openStore, parseStoreUrl} from '../../../src/core/store/open.js'
+import {STORE_SCHEMA_VERSION} from '../../../src/core/store/types.js'
 import {pr} from './fixtures.js'
 import {defineStoreSuite} from './store-suite.js'
 
@@ -65,7 +66,7 @@ describe('schema v2 (key tables WITHOUT ROWID)', () => {
     raw.close()
 
     const store = await openStore(path)
-    expect(await store.schemaVersion()).toBe(2)
+    expect(await store.schemaVersion()).toBe(STORE_SCHEMA_VERSION)
     expect(await store.count('issueRef')).toBe(1)
     expect(await store.count('review')).toBe(1)
     expect(await store.pendingCommitFiles('c', 'w/r', 10)).toEqual(['abc'])

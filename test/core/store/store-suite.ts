@@ -75,6 +75,22 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>, reope
       await store.close()
     })
 
+    it('keeps a commit fetched under a path prefix queued for a sync without one (or with a prefix it does not cover)', async () => {
+      const store = await open()
+      const [a, b] = [hashOf(11), hashOf(12)]
+      await store.write({connection: 'c', commits: [commit('ws/p', a), commit('ws/p', b)]})
+      await store.write({connection: 'c', commitFiles: [{repo: 'ws/p', commit: a, files: [file('ws/p', a, 'src/x')], prefix: 'src/'}]})
+      expect(await store.pendingCommitFiles('c', 'ws/p', 10, 'src/')).toEqual([b])
+      expect(await store.pendingCommitFilesCount('c', 'ws/p', 'src/a/')).toBe(1)
+      expect((await store.pendingCommitFiles('c', 'ws/p', 10, 'lib/')).sort()).toEqual([a, b].sort())
+      expect((await store.pendingCommitFiles('c', 'ws/p', 10)).sort()).toEqual([a, b].sort())
+      expect(await store.pendingCommitFilesCount('c', 'ws/p', null)).toBe(2)
+      await store.write({connection: 'c', commitFiles: [{repo: 'ws/p', commit: a, files: [file('ws/p', a, 'src/x'), file('ws/p', a, 'lib/y')]}]})
+      expect(await store.pendingCommitFiles('c', 'ws/p', 10)).toEqual([b])
+      expect(await store.count('commitFile')).toBe(2)
+      await store.close()
+    })
+
     it('queues only commits new to the store for files, and a files write dequeues them', async () => {
       const store = await open()
       const [a, b, c] = [hashOf(1), hashOf(2), hashOf(3)]

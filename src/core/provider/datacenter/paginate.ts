@@ -1,3 +1,5 @@
+import {HttpError} from '../../errors.js'
+import {CursorUnusableError, decodeStartCursor, refusesCursor} from '../../http/cursor-link.js'
 import type {HttpClient, Query} from '../../http/types.js'
 import type {DcPaged} from './raw.js'
 
@@ -13,7 +15,8 @@ export interface DcRawPage<T> {
 /**
  * Walk a DC collection with `start`/`limit`. The next start is always the server's `nextPageStart`
  * (ids need not be contiguous), and the walk ends on `isLastPage`. A `cursor` is a `nextPageStart`
- * from an earlier run.
+ * from an earlier run; one that is not a page start, or that the server answers 400/404, throws
+ * CursorUnusableError so the caller can start over.
  */
 export async function* dcPages<T>(
   client: HttpClient,
@@ -21,11 +24,21 @@ export async function* dcPages<T>(
   query: Query,
   options: {cursor?: string | null; signal?: AbortSignal; limit?: number} = {},
 ): AsyncGenerator<DcRawPage<T>> {
-  let start = parseStart(options.cursor)
+  let start = options.cursor ? decodeStartCursor(options.cursor) : 0
+  let resumed = start > 0
   for (;;) {
-    const res = await client.request<DcPaged<T> | T[]>(path, {
-      query: {...query, start, limit: options.limit ?? DC_LIMIT}, signal: options.signal,
-    })
+    let res
+    try {
+      res = await client.request<DcPaged<T> | T[]>(path, {
+        query: {...query, start, limit: options.limit ?? DC_LIMIT}, signal: options.signal,
+      })
+    } catch (error) {
+      if (resumed && error instanceof HttpError && refusesCursor(error.status)) {
+        throw new CursorUnusableError(`the server answered ${error.status}`, {cause: error})
+      }
+      throw error
+    }
+    resumed = false
     // A few older resources answer with a bare array: that is the whole collection.
     if (Array.isArray(res.body)) {
       yield {values: res.body, next: null}
@@ -40,10 +53,4 @@ export async function* dcPages<T>(
     if (last) return
     start = nextStart
   }
-}
-
-function parseStart(cursor: string | null | undefined): number {
-  if (!cursor) return 0
-  const n = Number(cursor)
-  return Number.isInteger(n) && n >= 0 ? n : 0
 }

@@ -1,3 +1,5 @@
+import {CursorUnusableError} from '../../http/cursor-link.js'
+
 /**
  * DC's commit listing takes one `until` and one `since`, while the engine asks for "reachable from
  * any of these heads, not from any of those". So each head gets its own walk: the first head walks
@@ -69,13 +71,15 @@ export function encodeWalkCursor(walk: number, start: string | null): string {
   return JSON.stringify({w: walk, s: start})
 }
 
+/** Throws CursorUnusableError for a cursor that is not one of ours: the walk then starts over, and says so. */
 export function decodeWalkCursor(cursor: string | null | undefined): {walk: number; start: string | null} | null {
   if (!cursor) return null
+  let parsed: {w?: unknown; s?: unknown}
   try {
-    const parsed = JSON.parse(cursor) as {w?: unknown; s?: unknown}
-    if (typeof parsed.w !== 'number' || !Number.isInteger(parsed.w) || parsed.w < 0) return null
-    return {walk: parsed.w, start: typeof parsed.s === 'string' ? parsed.s : null}
+    parsed = JSON.parse(cursor) as {w?: unknown; s?: unknown}
   } catch {
-    return null
+    throw new CursorUnusableError('not a commit walk position')
   }
+  if (typeof parsed?.w !== 'number' || !Number.isInteger(parsed.w) || parsed.w < 0) throw new CursorUnusableError('not a commit walk position')
+  return {walk: parsed.w, start: typeof parsed.s === 'string' ? parsed.s : null}
 }
