@@ -103,10 +103,14 @@ export class DataCenterWebhookApi implements WebhookApi {
     const version = await this.version
     const [major = 0, minor = 0] = (version ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0)
     const [needMajor, needMinor] = PROJECT_HOOKS_SINCE
-    const available = major > needMajor || (major === needMajor && minor >= needMinor)
-    return available
-      ? {available, reason: `Data Center ${version} has project webhooks (project ${container})`}
-      : {available, reason: `Data Center ${version ?? '(unknown version)'} has no project webhooks (8.8 or later)`}
+    if (!(major > needMajor || (major === needMajor && minor >= needMinor))) {
+      return {available: false, reason: `Data Center ${version ?? '(unknown version)'} has no project webhooks (8.8 or later)`}
+    }
+    // Project hooks need PROJECT_ADMIN: a refused listing means repository hooks instead.
+    const probe = await this.client.request(hooksPath('project', container), {query: {limit: 1}, signal, okStatuses: [401, 403, 404]})
+    return probe.status === 200
+      ? {available: true, reason: `Data Center ${version} has project webhooks and you administer project ${container}`}
+      : {available: false, reason: `you do not administer project ${container} (PROJECT_ADMIN): project webhooks need it`}
   }
 
   /** `POST …/webhooks/test?url=…&webhookId=…`: the server calls the URL itself, signed with the hook's secret. */
