@@ -10,3 +10,5 @@ export function createProvider({kind, connection, client}: {kind: ProviderKind; 
 
 export type * from './types.js'
 export {PR_STATES_ALL} from './types.js'
+export {createWebhookApi} from './webhook-api.js'
+export type {ContainerHooks, WebhookApi, WebhookFailure, WebhookTestResult} from './webhook-api.js'

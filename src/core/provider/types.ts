@@ -161,10 +161,6 @@ export interface Provider extends CommitSource {
   pullRequests(repo: string, options?: PullRequestListOptions, signal?: AbortSignal): AsyncIterable<Page<PullRequestRecord>>
   pullRequestActivity(repo: string, id: number, signal?: AbortSignal): AsyncIterable<Page<ActivityRecord>>
   counts(repo: string, signal?: AbortSignal): Promise<RepoCounts>
-  webhooks(scope: WebhookScope, target: string, signal?: AbortSignal): AsyncIterable<Page<Webhook>>
-  createWebhook(scope: WebhookScope, target: string, input: WebhookInput): Promise<Webhook>
-  updateWebhook(scope: WebhookScope, target: string, id: string, input: WebhookInput): Promise<Webhook>
-  deleteWebhook(scope: WebhookScope, target: string, id: string): Promise<void>
 }
 
 export const PR_STATES_ALL: readonly PullRequestState[] = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']

@@ -8,11 +8,13 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {AuthError, exitCodeOf} from '../../../src/core/errors.js'
 import {createHttpClient} from '../../../src/core/http/client.js'
 import type {EntityName} from '../../../src/core/model.js'
-import {createProvider} from '../../../src/core/provider/index.js'
+import {createProvider, createWebhookApi} from '../../../src/core/provider/index.js'
 import type {Page} from '../../../src/core/provider/types.js'
 import {canonical, CONNECTION, diff, listEverything} from './harness.js'
 import type {Listing, Rig} from './harness.js'
 import {startRig} from './harness.js'
+
+const webhookApi = (rig: Rig) => createWebhookApi({kind: rig.provider.kind, client: rig.client})
 
 const ENTITIES = ['repository', 'pullRequest', 'review', 'commit', 'commitFile', 'user'] as const
 
@@ -185,21 +187,21 @@ describe.each(['cloud', 'datacenter'] as const)('%s provider against the emulato
     it('creates, lists, updates and deletes a repository webhook without ever reading its secret', async () => {
       const repo = [...rig.emu.world.truth(flavor, 'repository', CONNECTION)][0]!.key
       const events = flavor === 'cloud' ? ['pullrequest:created', 'repo:push'] : ['pr:opened', 'repo:refs_changed']
-      const created = await rig.provider.createWebhook('repo', repo, {url: 'https://hooks.example.test/bb', description: 'bb-integrate', events, active: true, secret: 's3cret'})
+      const created = await webhookApi(rig).create('repo', repo, {url: 'https://hooks.example.test/bb', description: 'bb-integrate', events, active: true, secret: 's3cret'})
       expect(created).toMatchObject({url: 'https://hooks.example.test/bb', description: 'bb-integrate', events, active: true, hasSecret: true})
-      expect((await all(rig.provider.webhooks('repo', repo))).items.map((h) => h.id)).toContain(created.id)
+      expect((await all(webhookApi(rig).list('repo', repo))).items.map((h) => h.id)).toContain(created.id)
       // Leaving the secret out keeps it (DC cannot say so: its secret is write-only).
-      const updated = await rig.provider.updateWebhook('repo', repo, created.id, {url: 'https://hooks.example.test/bb2', description: 'bb-integrate', events, active: false})
+      const updated = await webhookApi(rig).update('repo', repo, created.id, {url: 'https://hooks.example.test/bb2', description: 'bb-integrate', events, active: false})
       expect(updated).toMatchObject(flavor === 'cloud'
         ? {id: created.id, url: 'https://hooks.example.test/bb2', active: false, hasSecret: true}
         : {id: created.id, url: 'https://hooks.example.test/bb2', active: false, hasSecret: false, secretUnknown: true})
       const stored = (): unknown => rig.emu.state.hooks.list().find((h) => h.url === 'https://hooks.example.test/bb2')?.secret
       expect(stored()).toBe('s3cret')
-      const cleared = await rig.provider.updateWebhook('repo', repo, created.id, {url: 'https://hooks.example.test/bb2', description: 'bb-integrate', events, active: false, secret: null})
+      const cleared = await webhookApi(rig).update('repo', repo, created.id, {url: 'https://hooks.example.test/bb2', description: 'bb-integrate', events, active: false, secret: null})
       expect(cleared.hasSecret).toBe(false)
       expect(stored()).toBeNull()
-      await rig.provider.deleteWebhook('repo', repo, created.id)
-      expect((await all(rig.provider.webhooks('repo', repo))).items.map((h) => h.id)).not.toContain(created.id)
+      await webhookApi(rig).delete('repo', repo, created.id)
+      expect((await all(webhookApi(rig).list('repo', repo))).items.map((h) => h.id)).not.toContain(created.id)
     })
   })
 

@@ -283,22 +283,6 @@ export class FakeProvider implements Provider {
     return this.paged('commitFiles', repo, () => this.repoOf(repo).commits.get(hash)!.files
       .filter((f) => !options.pathPrefix || f.path.startsWith(options.pathPrefix)), options.cursor, signal, 500)
   }
-
-  webhooks(): AsyncIterable<never> {
-    throw new Error('not used by sync')
-  }
-
-  async createWebhook(): Promise<never> {
-    throw new Error('not used by sync')
-  }
-
-  async updateWebhook(): Promise<never> {
-    throw new Error('not used by sync')
-  }
-
-  async deleteWebhook(): Promise<void> {
-    throw new Error('not used by sync')
-  }
 }
 
 /** A small world: 3 repos, PRs in every state, reviews, a merge, an empty repo. */

@@ -6,8 +6,7 @@ import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
   ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, IdentityOptions, Page,
-  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions, Webhook, WebhookInput,
-  WebhookScope,
+  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions,
 } from '../types.js'
 import {PR_STATES_ALL} from '../types.js'
 import {seg, splitRepoKey} from '../keys.js'
@@ -18,15 +17,14 @@ import {
 } from './fields.js'
 import {
   mapCloudActivity, mapCloudBranch, mapCloudCommit, mapCloudContainer, mapCloudDiffstat, mapCloudPullRequest,
-  mapCloudRepository, mapCloudUser, mapCloudWebhook,
+  mapCloudRepository, mapCloudUser,
 } from './map.js'
 import {cloudPages} from './paginate.js'
 import type {
   CloudAccount, CloudActivity, CloudBranch, CloudCommit, CloudDiffstat, CloudPaged, CloudPullRequest,
-  CloudRepository, CloudWebhook, CloudWorkspaceAccess,
+  CloudRepository, CloudWorkspaceAccess,
 } from './raw.js'
 import {decodeMultiCursor, encodeMultiCursor} from './multi-cursor.js'
-import {hookBody, hooksPath} from './webhooks.js'
 
 /** Page sizes: 100 is the global maximum; PRs and activity reject more than 50; diffstat allows 5000. */
 export const CLOUD_PAGELEN = {default: 100, pullRequests: 50, activity: 50, diffstat: 5000} as const
@@ -211,27 +209,6 @@ export class CloudProvider implements Provider {
         cursor: page.next,
       }
     }
-  }
-
-  async *webhooks(scope: WebhookScope, target: string, signal?: AbortSignal): AsyncIterable<Page<Webhook>> {
-    for await (const page of cloudPages<CloudWebhook>(this.client, hooksPath(scope, target), {pagelen: CLOUD_PAGELEN.default},
-      {signal})) {
-      yield {items: page.values.map((h) => mapCloudWebhook(h, scope, target)), cursor: page.next}
-    }
-  }
-
-  async createWebhook(scope: WebhookScope, target: string, input: WebhookInput): Promise<Webhook> {
-    const res = await this.client.request<CloudWebhook>(hooksPath(scope, target), {method: 'POST', body: hookBody(input)})
-    return mapCloudWebhook(res.body, scope, target)
-  }
-
-  async updateWebhook(scope: WebhookScope, target: string, id: string, input: WebhookInput): Promise<Webhook> {
-    const res = await this.client.request<CloudWebhook>(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'PUT', body: hookBody(input)})
-    return mapCloudWebhook(res.body, scope, target)
-  }
-
-  async deleteWebhook(scope: WebhookScope, target: string, id: string): Promise<void> {
-    await this.client.request(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'DELETE'})
   }
 }
 

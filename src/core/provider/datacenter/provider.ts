@@ -7,22 +7,19 @@ import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
   ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, IdentityOptions, Page,
-  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions, Webhook, WebhookInput,
-  WebhookScope,
+  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions,
 } from '../types.js'
 import {seg, splitRepoKey} from '../keys.js'
 import {toIsoUtc} from '../time.js'
 import {
   mapDcActivity, mapDcBranch, mapDcChange, mapDcCommit, mapDcContainer, mapDcPullRequest, mapDcRepository, mapDcUser,
-  mapDcWebhook,
 } from './map.js'
 import {dcPages} from './paginate.js'
 import type {
-  DcActivity, DcBranch, DcChange, DcCommit, DcPaged, DcProject, DcPullRequest, DcRepository, DcUser, DcWebhook,
+  DcActivity, DcBranch, DcChange, DcCommit, DcPaged, DcProject, DcPullRequest, DcRepository, DcUser,
 } from './raw.js'
 import {API, repoPath} from './paths.js'
 import {CommitFrontier, decodeWalkCursor, encodeWalkCursor, planCommitWalks} from './walks.js'
-import {hookBody, hooksPath, withSentSecret} from './webhooks.js'
 
 /** Parallel `/default-branch` requests per page of repositories. */
 const DEFAULT_BRANCH_CONCURRENCY = 8
@@ -216,25 +213,5 @@ export class DataCenterProvider implements Provider {
       const files = page.values.map((c) => mapDcChange(c, repo, hash.toLowerCase())).filter((f): f is CommitFile => f !== null)
       yield {items: prefix ? files.filter((f) => under(f.path) || under(f.oldPath)) : files, cursor: page.next}
     }
-  }
-
-  async *webhooks(scope: WebhookScope, target: string, signal?: AbortSignal): AsyncIterable<Page<Webhook>> {
-    for await (const page of dcPages<DcWebhook>(this.client, hooksPath(scope, target), {}, {signal})) {
-      yield {items: page.values.map((h) => mapDcWebhook(h, scope, target)), cursor: page.next}
-    }
-  }
-
-  async createWebhook(scope: WebhookScope, target: string, input: WebhookInput): Promise<Webhook> {
-    const res = await this.client.request<DcWebhook>(hooksPath(scope, target), {method: 'POST', body: hookBody(input)})
-    return withSentSecret(mapDcWebhook(res.body, scope, target), input)
-  }
-
-  async updateWebhook(scope: WebhookScope, target: string, id: string, input: WebhookInput): Promise<Webhook> {
-    const res = await this.client.request<DcWebhook>(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'PUT', body: hookBody(input)})
-    return withSentSecret(mapDcWebhook(res.body, scope, target), input)
-  }
-
-  async deleteWebhook(scope: WebhookScope, target: string, id: string): Promise<void> {
-    await this.client.request(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'DELETE'})
   }
 }

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {createProvider} from '../../../../src/core/provider/index.js'
+import {createProvider, createWebhookApi} from '../../../../src/core/provider/index.js'
 import {collect, FakeClient} from '../fake-client.js'
 
 const BASE = 'https://api.example.test/2.0'
@@ -131,13 +131,13 @@ describe('Cloud provider: commits, files, counts, hooks, identity', () => {
 
   it('sends the secret only when given and refuses project-level hooks', async () => {
     const client = new FakeClient((_url, options) => ({body: {uuid: '{h}', ...(options.body as object), secret_set: true}}))
-    const provider = createProvider({kind: 'cloud', connection: 'c', client})
-    await provider.updateWebhook('repo', 'ws/r', '{h}', {url: 'https://x', description: 'd', events: ['repo:push'], active: true})
+    const hooks = createWebhookApi({kind: 'cloud', client})
+    await hooks.update('repo', 'ws/r', '{h}', {url: 'https://x', description: 'd', events: ['repo:push'], active: true})
     expect(client.calls[0]!.options.body).not.toHaveProperty('secret')
-    await provider.createWebhook('workspace', 'ws', {url: 'https://x', description: 'd', events: ['repo:push'], active: true, secret: null})
+    await hooks.create('workspace', 'ws', {url: 'https://x', description: 'd', events: ['repo:push'], active: true, secret: null})
     expect(client.calls[1]!.pathOrUrl).toBe('/workspaces/ws/hooks')
     expect(client.calls[1]!.options.body).toHaveProperty('secret', null)
-    await expect(provider.createWebhook('project', 'P', {url: 'https://x', description: 'd', events: [], active: true})).rejects.toThrow(/project-level/)
+    await expect(hooks.create('project', 'P', {url: 'https://x', description: 'd', events: [], active: true})).rejects.toThrow(/project-level/)
   })
 
   it('identifies a user with scopes, and an access token by a fallback call', async () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {planCommitWalks} from '../../../../src/core/provider/datacenter/walks.js'
-import {createProvider} from '../../../../src/core/provider/index.js'
+import {createProvider, createWebhookApi} from '../../../../src/core/provider/index.js'
 import {collect, FakeClient} from '../fake-client.js'
 
 const REPO = '/rest/api/latest/projects/PRJ/repos/r'
@@ -132,12 +132,13 @@ describe('DC identity, version, hooks', () => {
     const client = new FakeClient((url, o) => url.endsWith('application-properties') ? {body: {version: '9.4.2'}} : {body: {id: 3, ...(o.body as object)}})
     const provider = createProvider({kind: 'datacenter', connection: 'dc', client})
     expect(await provider.serverVersion()).toBe('9.4.2')
-    const hook = await provider.createWebhook('project', 'PRJ', {url: 'https://x', description: 'd', events: ['pr:opened'], active: true, secret: 's3'})
+    const hooks = createWebhookApi({kind: 'datacenter', client})
+    const hook = await hooks.create('project', 'PRJ', {url: 'https://x', description: 'd', events: ['pr:opened'], active: true, secret: 's3'})
     expect(client.calls[1]!.pathOrUrl).toBe('/rest/api/latest/projects/PRJ/webhooks')
     expect(client.calls[1]!.options.body).toMatchObject({name: 'd', configuration: {secret: 's3'}})
     expect(hook).toMatchObject({id: '3', hasSecret: true})
-    await provider.updateWebhook('repo', 'PRJ/r', '3', {url: 'https://x', description: 'd', events: [], active: true})
+    await hooks.update('repo', 'PRJ/r', '3', {url: 'https://x', description: 'd', events: [], active: true})
     expect(client.calls[2]!.options.body).not.toHaveProperty('configuration')
-    await expect(provider.webhooks('workspace', 'w')[Symbol.asyncIterator]().next()).rejects.toThrow(/workspace-level/)
+    await expect(hooks.list('workspace', 'w')[Symbol.asyncIterator]().next()).rejects.toThrow(/workspace-level/)
   })
 })

@@ -1,0 +1,31 @@
+/** A connection opened for webhook administration: its HTTP client behind a WebhookApi, and its secret store. */
+import {createSecretStoreResolver, toResolver, type SecretStoreResolver} from '../auth/stores.js'
+import type {SecretStore} from '../auth/types.js'
+import {ConfigStore} from '../config/store.js'
+import {openConnection, type OpenConnectionOptions} from '../connection.js'
+import {createWebhookApi} from '../provider/webhook-api.js'
+import {webhookContext, type WebhookContext} from './context.js'
+
+export interface OpenedWebhooks {
+  ctx: WebhookContext
+  close(): Promise<void>
+}
+
+export async function openWebhooks(options: OpenConnectionOptions & {secretStore?: SecretStore | SecretStoreResolver}): Promise<OpenedWebhooks> {
+  const config = options.config ?? new ConfigStore({configDir: options.env.configDir})
+  const warn = options.warn ?? ((message: string) => process.stderr.write(message + '\n'))
+  const opened = await openConnection({...options, config, warn})
+  const secretStores = options.secretStore
+    ? toResolver(options.secretStore)
+    : createSecretStoreResolver({configDir: config.dir, warn, keychainTimeoutMs: options.env.keychainTimeoutMs})
+  const ctx = webhookContext({
+    connection: opened.connection,
+    api: createWebhookApi({kind: opened.connection.provider, client: opened.client}),
+    provider: opened.provider,
+    secretStores,
+    // A connection made of environment variables has no config entry to record into.
+    config: config.getConnection(opened.connection.name) ? config : null,
+    signal: options.signal,
+  })
+  return {ctx, close: () => opened.close()}
+}
