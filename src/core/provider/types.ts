@@ -165,6 +165,8 @@ export interface Provider extends CommitSource {
   createWebhook(scope: WebhookScope, target: string, input: WebhookInput): Promise<Webhook>
   updateWebhook(scope: WebhookScope, target: string, id: string, input: WebhookInput): Promise<Webhook>
   deleteWebhook(scope: WebhookScope, target: string, id: string): Promise<void>
+  /** One pull request as the list would give it; null when it does not exist (or the repo is gone). */
+  pullRequest(repo: string, id: number, signal?: AbortSignal): Promise<PullRequestRecord | null>
 }
 
 export const PR_STATES_ALL: readonly PullRequestState[] = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']

@@ -26,7 +26,7 @@ export interface FakeRepo {
   commits: Map<string, {commit: Commit; files: CommitFile[]}>
 }
 
-export type RequestKind = 'repositories' | 'repository' | 'pullRequests' | 'activity' | 'branches' | 'commits' | 'commitFiles' | 'counts'
+export type RequestKind = 'repositories' | 'repository' | 'pullRequest' | 'pullRequests' | 'activity' | 'branches' | 'commits' | 'commitFiles' | 'counts'
 
 export class FakeProvider implements Provider {
   readonly kind = 'cloud' as const
@@ -298,6 +298,17 @@ export class FakeProvider implements Provider {
 
   async deleteWebhook(): Promise<void> {
     throw new Error('not used by sync')
+  }
+  async pullRequest(repo: string, id: number, signal?: AbortSignal): Promise<PullRequestRecord | null> {
+    await this.request('pullRequest', repo, signal)
+    const p = this.repos.get(repo)?.prs.find((x) => x.pr.id === id)
+    if (!p) return null
+    return {
+      pullRequest: {...p.pr},
+      reviews: p.reviews.map((r) => ({repo, pullRequest: p.pr.id, user: r.user, state: r.state, at: r.listAt})),
+      users: [this.users.get(p.pr.author!)!, ...p.reviews.map((r) => this.users.get(r.user)!)],
+      mergeCommitShort: (p as FakePr & {short?: string}).short ?? null,
+    }
   }
 }
 

@@ -237,4 +237,10 @@ export class DataCenterProvider implements Provider {
   async deleteWebhook(scope: WebhookScope, target: string, id: string): Promise<void> {
     await this.client.request(`${hooksPath(scope, target)}/${seg(id)}`, {method: 'DELETE'})
   }
+
+  async pullRequest(repo: string, id: number, signal?: AbortSignal): Promise<PullRequestRecord | null> {
+    const {container, slug} = splitRepoKey(repo)
+    const res = await this.client.request<DcPullRequest>(`${repoPath(container, slug)}/pull-requests/${seg(id)}`, {okStatuses: [404], signal})
+    return res.status === 404 ? null : mapDcPullRequest(res.body, repo)
+  }
 }
