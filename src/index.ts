@@ -12,6 +12,7 @@ import ReposList from './commands/repos/list.js'
 import ReposSelect from './commands/repos/select.js'
 import Sync from './commands/sync.js'
 import Validate from './commands/validate.js'
+import WebhooksListen from './commands/webhooks/listen.js'
 
 export const COMMANDS = {
   'auth:status': AuthStatus,
@@ -23,4 +24,5 @@ export const COMMANDS = {
   'repos:select': ReposSelect,
   sync: Sync,
   validate: Validate,
+  'webhooks:listen': WebhooksListen,
 }

@@ -51,7 +51,7 @@ function RepoLine({repo, width}: {repo: ReturnType<typeof visibleRows>[number]; 
   )
 }
 
-function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: number; reason: string}; now: number}) {
+export function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: number; reason: string}; now: number}) {
   const limit = rl.limit ?? 0
   const remaining = rl.remaining ?? (limit ? Math.max(0, limit - rl.used) : null)
   const fraction = limit && remaining !== null ? remaining / limit : 1

@@ -161,6 +161,8 @@ export interface Provider extends CommitSource {
   pullRequests(repo: string, options?: PullRequestListOptions, signal?: AbortSignal): AsyncIterable<Page<PullRequestRecord>>
   pullRequestActivity(repo: string, id: number, signal?: AbortSignal): AsyncIterable<Page<ActivityRecord>>
   counts(repo: string, signal?: AbortSignal): Promise<RepoCounts>
+  /** One pull request as the list would give it; null when it does not exist (or the repo is gone). */
+  pullRequest(repo: string, id: number, signal?: AbortSignal): Promise<PullRequestRecord | null>
 }
 
 export const PR_STATES_ALL: readonly PullRequestState[] = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']

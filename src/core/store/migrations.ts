@@ -83,6 +83,21 @@ function sqliteKeyTablesWithoutRowid(): string[] {
   })
 }
 
+/**
+ * v4: one row per webhook delivery the listener accepted, keyed by the id Bitbucket sends
+ * (X-Request-UUID on Cloud, X-Request-Id on Data Center). A repeat finds its row and is not applied
+ * again; `applied_at` stays null until the event's refresh is written.
+ */
+function webhookDeliveries(): string[] {
+  return [
+    `CREATE TABLE webhook_deliveries (
+      connection TEXT NOT NULL, id TEXT NOT NULL, event TEXT NOT NULL, repo TEXT,
+      received_at TEXT NOT NULL, applied_at TEXT,
+      PRIMARY KEY (connection, id))`,
+    `CREATE INDEX webhook_deliveries_received ON webhook_deliveries (connection, received_at)`,
+  ]
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -107,6 +122,12 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE repositories ADD COLUMN deleted_at TEXT',
       'ALTER TABLE sync_commit_files_queue ADD COLUMN files_prefix TEXT',
     ],
+  },
+  {
+    version: 4,
+    description: 'webhook deliveries seen by the listener (each applied once)',
+    sqlite: webhookDeliveries(),
+    postgres: webhookDeliveries(),
   },
 ]
 

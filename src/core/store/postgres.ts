@@ -111,16 +111,16 @@ export class PostgresExecutor implements SqlExecutor {
       // Two shards starting together must not both create the tables.
       await tx.run(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`)
       await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT NOT NULL)')
-      const rows = await tx.all('SELECT MAX(version) AS v FROM schema_version')
-      let current = Number(rows[0]?.v ?? 0)
-      refuseNewerSchema(current, description)
+      // Every migration not yet recorded runs, in order: numbers may have gaps and arrive out of order.
+      const applied = new Set((await tx.all('SELECT version FROM schema_version')).map((r) => Number(r.version)))
+      refuseNewerSchema(Math.max(0, ...applied), description)
       for (const m of MIGRATIONS) {
-        if (m.version <= current) continue
+        if (applied.has(m.version)) continue
         for (const sql of m.postgres) await tx.run(sql)
         await tx.run('INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)', [m.version, new Date().toISOString(), m.description])
-        current = m.version
+        applied.add(m.version)
       }
-      return current
+      return Math.max(0, ...applied)
     })
   }
 

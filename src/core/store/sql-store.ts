@@ -3,7 +3,7 @@ import type {EntityCodec, SqlValue} from './codecs.js'
 import {CODECS} from './codecs.js'
 import type {SqlExecutor, SqlTx} from './executor.js'
 import type {
-  CursorPhase, ExportOptions, PullRequestSyncInfo, RepoSyncState, Store, WriteBatch,
+  CursorPhase, ExportOptions, PullRequestSyncInfo, RepoSyncState, Store, WebhookDeliveryRecord, WriteBatch,
 } from './types.js'
 
 /** IN-list chunk: far below SQLite's 32766 and PostgreSQL's 65535 parameter limits. */
@@ -292,6 +292,22 @@ export class SqlStore implements Store {
   async schemaVersion(): Promise<number> {
     const [row] = await this.db.all('SELECT MAX(version) AS v FROM schema_version')
     return Number(row?.v ?? 0)
+  }
+
+  async recordDelivery(connection: string, d: WebhookDeliveryRecord): Promise<boolean> {
+    const changed = await this.db.transaction((tx) => tx.run(
+      'INSERT INTO webhook_deliveries (connection, id, event, repo, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connection, id) DO NOTHING',
+      [connection, d.id, d.event, d.repo, d.receivedAt],
+    ))
+    return changed > 0
+  }
+
+  async markDeliveryApplied(connection: string, id: string, at: string): Promise<void> {
+    await this.db.transaction((tx) => tx.run('UPDATE webhook_deliveries SET applied_at = ? WHERE connection = ? AND id = ?', [at, connection, id]))
+  }
+
+  pruneDeliveries(connection: string, before: string): Promise<number> {
+    return this.db.transaction((tx) => tx.run('DELETE FROM webhook_deliveries WHERE connection = ? AND received_at < ?', [connection, before]))
   }
 
   close(): Promise<void> {

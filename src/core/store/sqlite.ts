@@ -148,16 +148,16 @@ export class SqliteExecutor implements SqlExecutor {
   async migrate(description: string): Promise<number> {
     return this.transaction(async (tx) => {
       await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT NOT NULL)')
-      const rows = await tx.all('SELECT MAX(version) AS v FROM schema_version')
-      let current = Number(rows[0]?.v ?? 0)
-      refuseNewerSchema(current, description)
+      // Every migration not yet recorded runs, in order: numbers may have gaps and arrive out of order.
+      const applied = new Set((await tx.all('SELECT version FROM schema_version')).map((r) => Number(r.version)))
+      refuseNewerSchema(Math.max(0, ...applied), description)
       for (const m of MIGRATIONS) {
-        if (m.version <= current) continue
+        if (applied.has(m.version)) continue
         for (const sql of m.sqlite) await tx.run(sql)
         await tx.run('INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)', [m.version, new Date().toISOString(), m.description])
-        current = m.version
+        applied.add(m.version)
       }
-      return current
+      return Math.max(0, ...applied)
     })
   }
 

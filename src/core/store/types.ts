@@ -8,7 +8,7 @@ import type {
  * schema (docs/store.md). Every write goes through `write()`: one batch = one transaction, so a
  * page of data and the cursor that says "this page is done" commit together or not at all.
  */
-export const STORE_SCHEMA_VERSION = 3
+export const STORE_SCHEMA_VERSION = 4
 
 /** Phases that keep a resume cursor between runs. */
 export type CursorPhase = 'pullRequests' | 'commits'
@@ -92,6 +92,15 @@ export interface ExportOptions {
   batchSize?: number
 }
 
+/** A webhook delivery as the listener accepted it. */
+export interface WebhookDeliveryRecord {
+  /** X-Request-UUID (Cloud) or X-Request-Id (Data Center). */
+  id: string
+  event: string
+  repo: string | null
+  receivedAt: string
+}
+
 export interface Store {
   /** "sqlite:/path" or "postgres://host/db" with the password removed: safe to print. */
   readonly description: string
@@ -114,5 +123,11 @@ export interface Store {
   export<E extends EntityName>(entity: E, options?: ExportOptions): AsyncIterable<EntityMap[E]>
   count(entity: EntityName, connection?: string): Promise<number>
   schemaVersion(): Promise<number>
+  /** Record a webhook delivery; false when its id was recorded before (a repeat: do not apply it). */
+  recordDelivery(connection: string, delivery: WebhookDeliveryRecord): Promise<boolean>
+  /** The delivery's event has been applied. */
+  markDeliveryApplied(connection: string, id: string, at: string): Promise<void>
+  /** Forget deliveries received before `before` (ISO); returns how many. */
+  pruneDeliveries(connection: string, before: string): Promise<number>
   close(): Promise<void>
 }

@@ -84,6 +84,28 @@ describe('schema v2 (key tables WITHOUT ROWID)', () => {
 })
 
 describe('group commit', () => {
+  it('applies every unrecorded migration even when a lower number arrives after a higher one', async () => {
+    const path = join(dir, 'gap.db')
+    const raw = new Database(path)
+    raw.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT NOT NULL)')
+    // A store migrated by a build that knew 1, 2 and 4 but not some later-added lower number.
+    for (const m of MIGRATIONS) {
+      for (const sql of m.sqlite) raw.exec(sql)
+      raw.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(m.version, '2026-01-01T00:00:00.000Z', m.description)
+    }
+    const last = MIGRATIONS[MIGRATIONS.length - 1]!
+    raw.prepare('DELETE FROM schema_version WHERE version = ?').run(last.version)
+    raw.exec('DROP TABLE webhook_deliveries')
+    raw.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(last.version + 10, '2026-01-01T00:00:00.000Z', 'newer')
+    raw.close()
+    const store = await openStore(path)
+    expect(await store.recordDelivery('c', {id: 'x', event: 'repo:push', repo: 'ws/a', receivedAt: '2026-01-01T00:00:00.000Z'})).toBe(true)
+    const check = new Database(path, {readonly: true})
+    expect((check.prepare('SELECT version FROM schema_version ORDER BY version').all() as {version: number}[]).map((r) => r.version)).toContain(last.version)
+    check.close()
+    await store.close()
+  })
+
   it('writes queued together commit together; a failing one rolls back alone and rejects', async () => {
     const store = await openStore(join(dir, 'group.db'))
     const repoRow = (key: string) => ({provider: 'cloud' as const, connection: 'c', key, name: key, project: null, isPrivate: true, defaultBranch: null, createdAt: null, updatedAt: null, url: null})

@@ -192,5 +192,19 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>, reope
       expect(await store.pendingCommitFilesCount('c', 'ws/r0')).toBe(150)
       await store.close()
     })
+
+    it('records each webhook delivery id once per connection, marks it applied, and prunes old ones', async () => {
+      const store = await open()
+      const d = {id: 'a1b2', event: 'pullrequest:created', repo: 'ws/a', receivedAt: '2026-12-01T00:00:00.000Z'}
+      expect(await store.recordDelivery('c', d)).toBe(true)
+      expect(await store.recordDelivery('c', {...d, event: 'repo:push'})).toBe(false)
+      expect(await store.recordDelivery('d', d)).toBe(true)
+      await store.markDeliveryApplied('c', 'a1b2', '2026-12-01T00:00:01.000Z')
+      expect(await store.recordDelivery('c', {...d, id: 'later', receivedAt: '2026-12-03T00:00:00.000Z'})).toBe(true)
+      expect(await store.pruneDeliveries('c', '2026-12-02T00:00:00.000Z')).toBe(1)
+      expect(await store.recordDelivery('c', d)).toBe(true)
+      expect(await store.recordDelivery('c', {...d, id: 'later'})).toBe(false)
+      await store.close()
+    })
   })
 }

@@ -26,7 +26,7 @@ export interface FakeRepo {
   commits: Map<string, {commit: Commit; files: CommitFile[]}>
 }
 
-export type RequestKind = 'repositories' | 'repository' | 'pullRequests' | 'activity' | 'branches' | 'commits' | 'commitFiles' | 'counts'
+export type RequestKind = 'repositories' | 'repository' | 'pullRequest' | 'pullRequests' | 'activity' | 'branches' | 'commits' | 'commitFiles' | 'counts'
 
 export class FakeProvider implements Provider {
   readonly kind = 'cloud' as const
@@ -282,6 +282,18 @@ export class FakeProvider implements Provider {
   commitFiles(repo: string, hash: string, options: CommitFileOptions = {}, signal?: AbortSignal): AsyncIterable<Page<CommitFile>> {
     return this.paged('commitFiles', repo, () => this.repoOf(repo).commits.get(hash)!.files
       .filter((f) => !options.pathPrefix || f.path.startsWith(options.pathPrefix)), options.cursor, signal, 500)
+  }
+
+  async pullRequest(repo: string, id: number, signal?: AbortSignal): Promise<PullRequestRecord | null> {
+    await this.request('pullRequest', repo, signal)
+    const p = this.repos.get(repo)?.prs.find((x) => x.pr.id === id)
+    if (!p) return null
+    return {
+      pullRequest: {...p.pr},
+      reviews: p.reviews.map((r) => ({repo, pullRequest: p.pr.id, user: r.user, state: r.state, at: r.listAt})),
+      users: [this.users.get(p.pr.author!)!, ...p.reviews.map((r) => this.users.get(r.user)!)],
+      mergeCommitShort: (p as FakePr & {short?: string}).short ?? null,
+    }
   }
 }
 

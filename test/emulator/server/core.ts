@@ -46,7 +46,7 @@ export class EmulatorCore {
       const rendered = this.flavor.webhookPayload(event, this.world, this.state)
       if (!rendered) continue
       for (const hook of this.state.hooks.matching(event.repo, rendered.eventKey)) {
-        ids.push(this.webhooks.deliver(hook, rendered.eventKey, rendered.payload, rendered.headers).id)
+        ids.push(this.webhooks.deliver(hook, rendered.eventKey, rendered.payload, rendered.headers, this.flavor.flavor).id)
       }
     }
     return ids

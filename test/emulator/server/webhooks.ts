@@ -1,7 +1,9 @@
 /**
- * Webhook delivery the way Bitbucket Cloud documents it: POST with a JSON body, signed with
- * `X-Hub-Signature: sha256=<hex HMAC>` when the hook has a secret, 10 s timeout, and on a 5xx up to
- * two more attempts carrying the same X-Request-UUID. Every attempt is recorded for inspection.
+ * Webhook delivery the way Bitbucket documents it: POST with a JSON body, signed with
+ * `X-Hub-Signature: sha256=<hex HMAC>` when the hook has a secret, 10 s timeout. Cloud: on a 5xx up
+ * to two more attempts carrying the same X-Request-UUID. Data Center: one attempt with its
+ * X-Request-Id, and a circuit breaker per hook: after 5 failures in a row the hook is skipped for
+ * 10 s, doubling on each further failure up to 10 h; a success closes it. Every attempt is recorded.
  */
 import {createHmac, randomUUID} from 'node:crypto'
 import {request as httpRequest} from 'node:http'
@@ -27,8 +29,19 @@ export interface Delivery {
   body: string
   headers: Record<string, string>
   attempts: DeliveryAttempt[]
-  /** pending until the last attempt settles. */
-  outcome: 'pending' | 'delivered' | 'failed'
+  /** pending until the last attempt settles; skipped = not sent (Data Center circuit breaker open). */
+  outcome: 'pending' | 'delivered' | 'failed' | 'skipped'
+}
+
+export type DeliveryStyle = 'cloud' | 'datacenter'
+
+/** Data Center's circuit breaker: failures before it opens, first and longest skip window. */
+export const DC_BREAKER = {failures: 5, firstSkipMs: 10_000, maxSkipMs: 10 * 3_600_000}
+
+interface BreakerState {
+  failures: number
+  skipUntil: number
+  skipMs: number
 }
 
 export interface DeliveryOptions {
@@ -51,22 +64,28 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: DeliveryOptions = {}, private readonly onAttempt: () => void = () => {}) {}
 
-  deliver(hook: Hook, eventKey: string, payload: unknown, extraHeaders: Record<string, string> = {}): Delivery {
+  deliver(hook: Hook, eventKey: string, payload: unknown, extraHeaders: Record<string, string> = {}, style: DeliveryStyle = 'cloud'): Delivery {
     const body = JSON.stringify(payload)
-    const requestUuid = randomUUID()
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      'User-Agent': 'Bitbucket-Webhooks/2.0',
-      'X-Event-Key': eventKey,
-      'X-Hook-UUID': hook.id.replace(/[{}]/g, ''),
-      'X-Request-UUID': requestUuid,
-      ...extraHeaders,
-    }
+    const requestUuid = style === 'datacenter' ? extraHeaders['X-Request-Id'] ?? randomUUID() : randomUUID()
+    const headers: Record<string, string> = style === 'datacenter'
+      ? {'Content-Type': 'application/json; charset=utf-8', 'X-Event-Key': eventKey, 'X-Request-Id': requestUuid, ...extraHeaders}
+      : {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Bitbucket-Webhooks/2.0',
+          'X-Event-Key': eventKey,
+          'X-Hook-UUID': hook.id.replace(/[{}]/g, ''),
+          'X-Request-UUID': requestUuid,
+          ...extraHeaders,
+        }
     if (hook.secret) headers['X-Hub-Signature'] = signature(hook.secret, body)
     this.seq += 1
     const delivery: Delivery = {id: this.seq, hookId: hook.id, url: hook.url, eventKey, requestUuid, body, headers, attempts: [], outcome: 'pending'}
     this.deliveries.push(delivery)
-    const run = this.run(delivery).finally(() => this.pending.delete(run))
+    if (style === 'datacenter' && this.breakerOpen(hook.id)) {
+      delivery.outcome = 'skipped'
+      return delivery
+    }
+    const run = (style === 'datacenter' ? this.runOnce(delivery) : this.run(delivery)).finally(() => this.pending.delete(run))
     this.pending.add(run)
     return delivery
   }
@@ -80,6 +99,44 @@ export class WebhookDispatcher {
   /** Resolves when every delivery started so far has settled (including retries). */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending])
+  }
+
+  private readonly breakers = new Map<string, BreakerState>()
+
+  private breakerOpen(hookId: string): boolean {
+    const b = this.breakers.get(hookId)
+    return b !== undefined && b.failures >= DC_BREAKER.failures && Date.now() < b.skipUntil
+  }
+
+  /** Data Center: a single attempt; its outcome feeds the hook's circuit breaker. */
+  private async runOnce(delivery: Delivery): Promise<void> {
+    const started = Date.now()
+    let status: number | null = null
+    let error: string | null = null
+    const controller = new AbortController()
+    this.inFlight.add(controller)
+    try {
+      status = await post(delivery.url, delivery.headers, delivery.body, this.options.timeoutMs ?? 10_000, controller.signal)
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err)
+    } finally {
+      this.inFlight.delete(controller)
+    }
+    this.onAttempt()
+    delivery.attempts.push({attempt: 1, at: new Date(started).toISOString(), status, error, durationMs: Date.now() - started})
+    const ok = status !== null && status >= 200 && status < 300
+    delivery.outcome = ok ? 'delivered' : 'failed'
+    const b = this.breakers.get(delivery.hookId) ?? {failures: 0, skipUntil: 0, skipMs: 0}
+    if (ok) {
+      this.breakers.delete(delivery.hookId)
+      return
+    }
+    b.failures += 1
+    if (b.failures >= DC_BREAKER.failures) {
+      b.skipMs = b.skipMs === 0 ? DC_BREAKER.firstSkipMs : Math.min(b.skipMs * 2, DC_BREAKER.maxSkipMs)
+      b.skipUntil = Date.now() + b.skipMs
+    }
+    this.breakers.set(delivery.hookId, b)
   }
 
   private async run(delivery: Delivery): Promise<void> {

@@ -27,6 +27,9 @@ export const PR_FIELDS = [
   '+values.participants',
 ].join(',')
 
+/** The same selection for `GET …/pullrequests/{id}` (no `values.` wrapper, no paging link). */
+export const SINGLE_PR_FIELDS = PR_FIELDS.split(',').filter((f) => f !== 'next').map((f) => f.replace(/^(\+?)values\./, '$1')).join(',')
+
 export const ACTIVITY_FIELDS = [
   'next',
   'values.approval.date', ...user('values.approval.user'),

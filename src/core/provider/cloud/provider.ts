@@ -12,7 +12,7 @@ import {PR_STATES_ALL} from '../types.js'
 import {seg, splitRepoKey} from '../keys.js'
 import {toIsoUtc} from '../time.js'
 import {
-  ACTIVITY_FIELDS, BRANCH_FIELDS, COMMIT_FIELDS, DIFFSTAT_FIELDS, PR_FIELDS, REPO_FIELDS, SINGLE_REPO_FIELDS,
+  ACTIVITY_FIELDS, BRANCH_FIELDS, COMMIT_FIELDS, DIFFSTAT_FIELDS, PR_FIELDS, REPO_FIELDS, SINGLE_PR_FIELDS, SINGLE_REPO_FIELDS,
   WORKSPACE_FIELDS,
 } from './fields.js'
 import {
@@ -209,6 +209,14 @@ export class CloudProvider implements Provider {
         cursor: page.next,
       }
     }
+  }
+
+  async pullRequest(repo: string, id: number, signal?: AbortSignal): Promise<PullRequestRecord | null> {
+    const {container, slug} = splitRepoKey(repo)
+    const res = await this.client.request<CloudPullRequest>(`/repositories/${seg(container)}/${seg(slug)}/pullrequests/${seg(id)}`, {
+      query: {fields: SINGLE_PR_FIELDS}, okStatuses: [404], signal,
+    })
+    return res.status === 404 ? null : mapCloudPullRequest(res.body, repo)
   }
 }
 

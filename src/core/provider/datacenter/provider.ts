@@ -214,4 +214,10 @@ export class DataCenterProvider implements Provider {
       yield {items: prefix ? files.filter((f) => under(f.path) || under(f.oldPath)) : files, cursor: page.next}
     }
   }
+
+  async pullRequest(repo: string, id: number, signal?: AbortSignal): Promise<PullRequestRecord | null> {
+    const {container, slug} = splitRepoKey(repo)
+    const res = await this.client.request<DcPullRequest>(`${repoPath(container, slug)}/pull-requests/${seg(id)}`, {okStatuses: [404], signal})
+    return res.status === 404 ? null : mapDcPullRequest(res.body, repo)
+  }
 }
