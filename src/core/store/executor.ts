@@ -16,7 +16,6 @@ export interface SqlExecutor extends SqlTx {
   readonly dialect: 'sqlite' | 'postgres'
   /** Runs fn in one transaction; concurrent callers are serialised or isolated, never interleaved. */
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>
-  /** Apply pending migrations under the dialect's lock. */
   /** Apply pending migrations; refuses a store a newer version migrated (`description` names it). */
   migrate(description: string): Promise<number>
   close(): Promise<void>

@@ -1,4 +1,5 @@
 import {UsageError} from '../errors.js'
+import type {SqlTx} from './executor.js'
 
 /**
  * Numbered migrations, one list per dialect, applied in order and recorded in `schema_version`.
@@ -144,4 +145,22 @@ export function refuseNewerSchema(current: number, description: string): void {
     remedy: 'Upgrade bb-integrate, or pass another --store.',
     details: {schemaVersion: current, supported: LATEST_MIGRATION},
   })
+}
+
+/**
+ * The one migration routine of both stores, run inside the caller's transaction (and, on PostgreSQL,
+ * under its advisory lock): every migration not yet recorded runs in order — numbers may have gaps and
+ * arrive out of order — after refusing a store a newer version migrated.
+ */
+export async function applyMigrations(tx: SqlTx, dialect: 'sqlite' | 'postgres', description: string): Promise<number> {
+  await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT NOT NULL)')
+  const applied = new Set((await tx.all('SELECT version FROM schema_version')).map((r) => Number(r.version)))
+  refuseNewerSchema(Math.max(0, ...applied), description)
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue
+    for (const sql of m[dialect]) await tx.run(sql)
+    await tx.run('INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)', [m.version, new Date().toISOString(), m.description])
+    applied.add(m.version)
+  }
+  return Math.max(0, ...applied)
 }

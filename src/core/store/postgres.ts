@@ -4,7 +4,7 @@ import pg from 'pg'
 
 import type {Row, SqlValue} from './codecs.js'
 import type {SqlExecutor, SqlTx} from './executor.js'
-import {MIGRATIONS, refuseNewerSchema} from './migrations.js'
+import {applyMigrations} from './migrations.js'
 
 /** `?` → `$n`. Our SQL never carries a literal `?`, so a plain scan is exact. */
 function numbered(sql: string, offset = 0): string {
@@ -110,17 +110,7 @@ export class PostgresExecutor implements SqlExecutor {
     return this.transaction(async (tx) => {
       // Two shards starting together must not both create the tables.
       await tx.run(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`)
-      await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT NOT NULL)')
-      // Every migration not yet recorded runs, in order: numbers may have gaps and arrive out of order.
-      const applied = new Set((await tx.all('SELECT version FROM schema_version')).map((r) => Number(r.version)))
-      refuseNewerSchema(Math.max(0, ...applied), description)
-      for (const m of MIGRATIONS) {
-        if (applied.has(m.version)) continue
-        for (const sql of m.postgres) await tx.run(sql)
-        await tx.run('INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)', [m.version, new Date().toISOString(), m.description])
-        applied.add(m.version)
-      }
-      return Math.max(0, ...applied)
+      return applyMigrations(tx, 'postgres', description)
     })
   }
 

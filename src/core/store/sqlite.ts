@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 
 import type {Row, SqlValue} from './codecs.js'
 import type {SqlExecutor, SqlTx} from './executor.js'
-import {MIGRATIONS, refuseNewerSchema} from './migrations.js'
+import {applyMigrations} from './migrations.js'
 
 type Db = InstanceType<typeof Database>
 type Stmt = Database.Statement<unknown[]>
@@ -147,17 +147,7 @@ export class SqliteExecutor implements SqlExecutor {
 
   async migrate(description: string): Promise<number> {
     return this.transaction(async (tx) => {
-      await tx.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT NOT NULL)')
-      // Every migration not yet recorded runs, in order: numbers may have gaps and arrive out of order.
-      const applied = new Set((await tx.all('SELECT version FROM schema_version')).map((r) => Number(r.version)))
-      refuseNewerSchema(Math.max(0, ...applied), description)
-      for (const m of MIGRATIONS) {
-        if (applied.has(m.version)) continue
-        for (const sql of m.sqlite) await tx.run(sql)
-        await tx.run('INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)', [m.version, new Date().toISOString(), m.description])
-        applied.add(m.version)
-      }
-      return Math.max(0, ...applied)
+      return applyMigrations(tx, 'sqlite', description)
     })
   }
 
