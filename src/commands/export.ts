@@ -12,7 +12,10 @@ export default class Export extends BaseCommand {
 CSV: exactly one --entity; a header row, RFC 4180 quoting, CRLF line ends, empty field for null,
 commit parents joined with spaces. Streams: memory use does not grow with the store.
 
---connection (or BB_INTEGRATE_CONNECTION) exports only that connection's rows.`
+--connection (or BB_INTEGRATE_CONNECTION) exports only that connection's rows.
+
+A repository deleted on the server (sync marks it) is left out with everything in it; --include-deleted
+exports those too, each repository with a "deletedAt" time (null for live ones).`
 
   static override examples = [
     '<%= config.bin %> export > everything.ndjson',
@@ -23,6 +26,7 @@ commit parents joined with spaces. Streams: memory use does not grow with the st
   static override flags = {
     entity: Flags.string({description: 'Entity kind to export; repeatable (default: all).', multiple: true, options: [...ENTITY_NAMES]}),
     format: Flags.string({description: 'Output format.', options: ['ndjson', 'csv'], default: 'ndjson'}),
+    'include-deleted': Flags.boolean({description: 'Also export repositories deleted on the server (and their rows), flagged by deletedAt.', default: false}),
     store: Flags.string({description: 'Store: a SQLite path, sqlite:///path or postgres://… (default: <data dir>/bb-integrate.db).', env: 'BB_INTEGRATE_STORE'}),
   }
 
@@ -34,7 +38,7 @@ commit parents joined with spaces. Streams: memory use does not grow with the st
       throw new UsageError('CSV holds one kind of row: pass exactly one --entity with --format csv.', {code: 'csv_entity', remedy: 'e.g. --entity commit --format csv, or use --format ndjson for several kinds.'})
     }
     const [{openStore}, {exportChunks}] = await Promise.all([import('../core/store/index.js'), import('../core/store/export.js')])
-    const store = await openStore(flags.store, process.env)
+    const store = await openStore(flags.store, process.env, {readOnly: true})
     const out = process.stdout
     let closed = false
     // `export | head` closes the pipe early: that is the reader's choice, not an error.
@@ -42,7 +46,7 @@ commit parents joined with spaces. Streams: memory use does not grow with the st
       if (error.code === 'EPIPE') closed = true
     })
     try {
-      for await (const chunk of exportChunks(store, entities, format, flags.connection)) {
+      for await (const chunk of exportChunks(store, entities, format, flags.connection, flags['include-deleted'])) {
         if (closed) break
         if (!out.write(chunk)) closed = !(await drained(out))
       }

@@ -30,12 +30,12 @@ export function csvRow(values: unknown[]): string {
  * CRLF line ends, `parents` joined with spaces). Chunks are ~64 KiB so a consumer writing them to a
  * pipe gets few syscalls and real backpressure; nothing is held beyond one chunk.
  */
-export async function* exportChunks(store: Store, entities: readonly EntityName[], format: ExportFormat, connection?: string): AsyncIterable<string> {
+export async function* exportChunks(store: Store, entities: readonly EntityName[], format: ExportFormat, connection?: string, includeDeleted = false): AsyncIterable<string> {
   let buffer = ''
   for (const entity of entities) {
-    const columns = CSV_COLUMNS[entity] as readonly string[]
+    const columns = [...CSV_COLUMNS[entity] as readonly string[], ...(includeDeleted && entity === 'repository' ? ['deletedAt'] : [])]
     if (format === 'csv') buffer += csvRow([...columns])
-    for await (const item of store.export(entity, {connection})) {
+    for await (const item of store.export(entity, {connection, includeDeleted})) {
       const record = item as unknown as Record<string, unknown>
       buffer += format === 'csv' ? csvRow(columns.map((c) => record[c])) : JSON.stringify({entity, ...record}) + '\n'
       if (buffer.length >= 65_536) {

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {isAbsolute, join, resolve} from 'node:path'
 
 import {BbError, UsageError} from '../errors.js'
@@ -39,16 +40,22 @@ export function parseStoreUrl(url: string | undefined, env: NodeJS.ProcessEnv = 
   return {dialect: 'sqlite', path, description: `sqlite:${path}`}
 }
 
+export interface OpenStoreOptions {
+  /** Read an existing store only: never create, migrate or write one (`export`). */
+  readOnly?: boolean
+}
+
 /** Open (creating and migrating as needed) the store. Drivers load lazily: `--help` stays fast. */
-export async function openStore(url?: string, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+export async function openStore(url?: string, env: NodeJS.ProcessEnv = process.env, options: OpenStoreOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url, env)
   const {SqlStore} = await import('./sql-store.js')
+  const readOnly = options.readOnly ?? false
   if (location.dialect === 'postgres') {
     const {PostgresExecutor} = await import('./postgres.js')
     const executor = new PostgresExecutor(location.url)
     const store = new SqlStore(executor, location.description)
     try {
-      await store.init()
+      await (readOnly ? store.initReadOnly() : store.init())
     } catch (error) {
       await executor.close().catch(() => undefined)
       throw cannotOpen(location.description, error, 'Check host, port, database, user and password in --store / BB_INTEGRATE_STORE, and that the server accepts connections.')
@@ -56,10 +63,16 @@ export async function openStore(url?: string, env: NodeJS.ProcessEnv = process.e
     return store
   }
   const {SqliteExecutor} = await import('./sqlite.js')
+  if (readOnly && (location.path === ':memory:' || !existsSync(location.path))) {
+    throw new UsageError(`There is no store at ${location.path}.`, {
+      code: 'store_missing',
+      remedy: 'Run `bb-integrate sync` to create it, or pass the --store of an existing store.',
+    })
+  }
   let store: InstanceType<typeof SqlStore>
   try {
-    store = new SqlStore(new SqliteExecutor(location.path), location.description)
-    await store.init()
+    store = new SqlStore(new SqliteExecutor(location.path, {readOnly, privateDir: !url}), location.description)
+    await (readOnly ? store.initReadOnly() : store.init())
   } catch (error) {
     throw cannotOpen(location.description, error, 'Check that the directory exists and is writable, or pass another --store path.')
   }

@@ -1,6 +1,8 @@
 import type {EntityMap, EntityName} from '../model.js'
 import type {EntityCodec, SqlValue} from './codecs.js'
 import {CODECS} from './codecs.js'
+import {UsageError} from '../errors.js'
+import {LATEST_MIGRATION, refuseNewerSchema} from './migrations.js'
 import type {SqlExecutor, SqlTx} from './executor.js'
 import type {
   CursorPhase, ExportOptions, PullRequestSyncInfo, RepoSyncState, Store, WebhookDeliveryRecord, WriteBatch,
@@ -44,6 +46,8 @@ function upsertSuffix(codec: EntityCodec<EntityName>, update: (col: string) => s
 export class SqlStore implements Store {
   readonly dialect: 'sqlite' | 'postgres'
   private queueSeq = Date.now() * 1000
+  /** Schema of the open store: the latest once migrated; an older store opened read-only keeps its own. */
+  private version = LATEST_MIGRATION
 
   constructor(
     private readonly db: SqlExecutor,
@@ -54,6 +58,21 @@ export class SqlStore implements Store {
 
   async init(): Promise<void> {
     await this.db.migrate(this.description)
+  }
+
+  /** Check an existing store without changing it: a bb-integrate store this version can read. */
+  async initReadOnly(): Promise<void> {
+    let version: number
+    try {
+      const [row] = await this.db.all('SELECT MAX(version) AS v FROM schema_version')
+      version = Number(row?.v ?? 0)
+    } catch (error) {
+      throw new UsageError(`${this.description} is not a bb-integrate store (it has no schema version).`, {
+        code: 'not_a_store', cause: error, remedy: 'Pass the --store that `bb-integrate sync` wrote.',
+      })
+    }
+    refuseNewerSchema(version, this.description)
+    this.version = version
   }
 
   async write(batch: WriteBatch): Promise<void> {
@@ -70,6 +89,10 @@ export class SqlStore implements Store {
   private async apply(tx: SqlTx, b: WriteBatch): Promise<void> {
     const c = b.connection
     await this.upsert(tx, 'repository', c, b.repositories ?? [])
+    // Listed again: a repository marked deleted is back (restored, or re-created under the same key).
+    for (const part of chunks([...new Set((b.repositories ?? []).map((r) => r.key))], IN_CHUNK)) {
+      await tx.run(`UPDATE repositories SET deleted_at = NULL WHERE connection = ? AND deleted_at IS NOT NULL AND ${this.inList('key', part)}`, [c, ...this.inParams(part)])
+    }
     // Some API answers carry fewer user fields than others: never replace a known value with null.
     await this.upsert(tx, 'user', c, b.users ?? [], (col) => (col === 'provider' ? 'excluded.provider' : `COALESCE(excluded.${col}, users.${col})`))
 
@@ -242,6 +265,35 @@ export class SqlStore implements Store {
     return Number(row?.n ?? 0)
   }
 
+  async markRepositoryDeleted(connection: string, key: string, at: string): Promise<boolean> {
+    const changed = await this.db.transaction((tx) => tx.run('UPDATE repositories SET deleted_at = ? WHERE connection = ? AND key = ? AND deleted_at IS NULL', [at, connection, key]))
+    return changed > 0
+  }
+
+  async repositoryKeys(connection: string): Promise<string[]> {
+    const rows = await this.db.all('SELECT key FROM repositories WHERE connection = ? AND deleted_at IS NULL ORDER BY key', [connection])
+    return rows.map((r) => String(r.key))
+  }
+
+  async pullRequestIds(connection: string, repo: string): Promise<number[]> {
+    const rows = await this.db.all('SELECT id FROM pull_requests WHERE connection = ? AND repo = ? ORDER BY id', [connection, repo])
+    return rows.map((r) => Number(r.id))
+  }
+
+  async deletePullRequests(connection: string, repo: string, ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0
+    return this.db.transaction(async (tx) => {
+      let removed = 0
+      for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
+        await this.deleteIn(tx, 'reviews', 'pull_request', connection, repo, part)
+        const sources = part.map(String)
+        await tx.run(`DELETE FROM issue_refs WHERE connection = ? AND repo = ? AND source_type = 'pullRequest' AND ${this.inList('source_id', sources)}`, [connection, repo, ...this.inParams(sources)])
+        removed += await tx.run(`DELETE FROM pull_requests WHERE connection = ? AND repo = ? AND ${this.inList('id', part)}`, [connection, repo, ...this.inParams(part)])
+      }
+      return removed
+    })
+  }
+
   async resolveMergeCommits(connection: string, repo: string): Promise<number> {
     // A short hash that matches no synced commit, or more than one, stays null: never guess.
     return this.db.transaction((tx) => tx.run(
@@ -258,7 +310,9 @@ export class SqlStore implements Store {
     const codec = CODECS[entity] as EntityCodec<E>
     const pk = codec.primaryKey
     const size = options.batchSize ?? 1000
-    const columns = [...codec.columns]
+    // Stores older than v3 cannot mark a repository deleted.
+    const includeDeleted = (options.includeDeleted ?? false) || this.version < 3
+    const columns = [...codec.columns, ...(entity === 'repository' && includeDeleted && this.version >= 3 ? ['deleted_at'] : [])]
     let after: SqlValue[] | null = null
     // Keyset pagination: constant memory, and each round trip is an index range scan.
     for (;;) {
@@ -268,13 +322,20 @@ export class SqlStore implements Store {
         where.push('connection = ?')
         params.push(options.connection)
       }
+      if (!includeDeleted && entity === 'repository') where.push('deleted_at IS NULL')
+      else if (!includeDeleted && codec.columns.includes('repo')) {
+        where.push(`NOT EXISTS (SELECT 1 FROM repositories d WHERE d.connection = ${codec.table}.connection AND d.key = ${codec.table}.repo AND d.deleted_at IS NOT NULL)`)
+      }
       if (after) {
         where.push(`(${pk.join(', ')}) > (${pk.map(() => '?').join(', ')})`)
         params.push(...after)
       }
       const sql = `SELECT ${columns.join(', ')} FROM ${codec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${pk.join(', ')} LIMIT ${size}`
       const rows = await this.db.all(sql, params)
-      for (const row of rows) yield codec.fromRow(row)
+      for (const row of rows) {
+        const item = codec.fromRow(row)
+        yield columns.length > codec.columns.length ? {...item, deletedAt: row.deleted_at == null ? null : String(row.deleted_at)} : item
+      }
       if (rows.length < size) return
       const last = rows[rows.length - 1]!
       after = pk.map((k) => last[k] as SqlValue)

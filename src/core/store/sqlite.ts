@@ -1,4 +1,4 @@
-import {mkdirSync} from 'node:fs'
+import {chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import Database from 'better-sqlite3'
@@ -13,6 +13,20 @@ type Stmt = Database.Statement<unknown[]>
 /** better-sqlite3 binds no booleans: store them as 0/1 (the schema declares INTEGER). */
 function bind(params: SqlValue[]): Array<string | number | null> {
   return params.map((p) => (p === true ? 1 : p === false ? 0 : p))
+}
+
+/** Owner-only permissions: commit messages and e-mails are nobody else's business on a shared machine. */
+function makePrivate(path: string, privateDir: boolean): void {
+  const dir = dirname(path)
+  const created = mkdirSync(dir, {recursive: true, mode: 0o700})
+  if (created !== undefined || privateDir) tighten(dir, 0o700)
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600))
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) tighten(file, 0o600)
+}
+
+function tighten(path: string, mode: number): void {
+  if (process.platform === 'win32') return
+  if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode)
 }
 
 /** Rows per multi-row INSERT: one native call per chunk instead of per row, far below SQLite's 32766 parameters. */
@@ -45,8 +59,18 @@ export class SqliteExecutor implements SqlExecutor {
   private draining = false
   private drained: Promise<void> = Promise.resolve()
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), {recursive: true})
+  /**
+   * `readOnly`: open an existing store without writing to it (no migration, no journal change).
+   * `privateDir`: the directory is bb-integrate's own data dir, kept 0700 even when it already exists.
+   * Otherwise a directory created here is 0700 and the store file (and its WAL) 0600, whatever the umask.
+   */
+  constructor(readonly path: string, options: {readOnly?: boolean; privateDir?: boolean} = {}) {
+    if (options.readOnly) {
+      this.db = new Database(path, {readonly: true, fileMustExist: true})
+      this.db.pragma('busy_timeout = 10000')
+      return
+    }
+    if (path !== ':memory:') makePrivate(path, options.privateDir ?? false)
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')

@@ -90,6 +90,11 @@ export interface ExportOptions {
   connection?: string
   /** Rows fetched per round trip while streaming. */
   batchSize?: number
+  /**
+   * Also export repositories marked deleted, and their rows; each such repository then carries
+   * `deletedAt`. By default a deleted repository and everything in it are left out.
+   */
+  includeDeleted?: boolean
 }
 
 /** A webhook delivery as the listener accepted it. */
@@ -117,6 +122,17 @@ export interface Store {
    */
   pendingCommitFiles(connection: string, repo: string, limit: number, prefix?: string | null): Promise<string[]>
   pendingCommitFilesCount(connection: string, repo: string, prefix?: string | null): Promise<number>
+  /**
+   * Mark a repository deleted (gone from the server) as of `at`; its rows stay but `export` leaves
+   * them out. Listing it again clears the mark. Returns false when no live row had that key.
+   */
+  markRepositoryDeleted(connection: string, key: string, at: string): Promise<boolean>
+  /** Keys of the connection's stored repositories not marked deleted, sorted. */
+  repositoryKeys(connection: string): Promise<string[]>
+  /** Ids of the repo's stored pull requests, ascending. */
+  pullRequestIds(connection: string, repo: string): Promise<number[]>
+  /** Delete these pull requests with their reviews and issue refs (deleted on the server). Returns PRs removed. */
+  deletePullRequests(connection: string, repo: string, ids: number[]): Promise<number>
   /** Fill `mergeCommit` of PRs that only had a short hash, from synced commits. Returns rows updated. */
   resolveMergeCommits(connection: string, repo: string): Promise<number>
   /** Stream canonical entities in primary-key order without loading them all. */

@@ -3,7 +3,7 @@ import {setMaxListeners} from 'node:events'
 import pLimit from 'p-limit'
 
 import {systemClock} from '../clock.js'
-import {AuthError, BbError, BudgetExhaustedError, InterruptedError, isAbortError} from '../errors.js'
+import {AuthError, BbError, BudgetExhaustedError, HttpError, InterruptedError, isAbortError} from '../errors.js'
 import type {EntityCounts, SyncEvent} from './events.js'
 import type {Repository} from '../model.js'
 import type {ResolvedOptions, SyncContext, SyncDeps} from './context.js'
@@ -54,6 +54,11 @@ async function resolveTargets(ctx: SyncContext): Promise<Target[]> {
     for await (const page of ctx.provider.repositories({}, ctx.signal)) {
       for (const r of page.items) targets.push({key: r.key, listed: r})
     }
+    // The listing names every repository the credential sees: a stored one it left out is gone.
+    const listed = new Set(targets.map((t) => t.key))
+    for (const key of await ctx.store.repositoryKeys(options.connection)) {
+      if (!listed.has(key) && inShard(options.connection, key, options.shard)) await markDeleted(ctx, key)
+    }
   }
   return targets
     .filter((t) => inShard(options.connection, t.key, options.shard))
@@ -76,10 +81,42 @@ async function ensureRepository(ctx: SyncContext, target: Target, refresh: boole
   return true
 }
 
-async function syncRepo(ctx: SyncContext, target: Target): Promise<void> {
+/** A repository the server no longer has (or no longer shows): kept, marked deleted, and said so. */
+async function markDeleted(ctx: SyncContext, key: string): Promise<void> {
+  await ctx.store.markRepositoryDeleted(ctx.options.connection, key, ctx.now())
+  ctx.emit({type: 'warning', repo: key, message: `Repository ${key} no longer exists or is no longer visible to this credential: marked deleted in the store (export leaves it out).`})
+}
+
+/**
+ * A repository that answers 404 after it was listed or stored: deleted on the server (also mid-sync).
+ * True when it was marked deleted; false when it exists after all (the 404 was something else).
+ */
+async function deletedOnServer(ctx: SyncContext, target: Target): Promise<boolean> {
+  const known = target.listed !== null || (await ctx.store.repository(ctx.options.connection, target.key)) !== null
+  if (!known || (await ctx.provider.repository(target.key, ctx.signal)) !== null) return false
+  await markDeleted(ctx, target.key)
+  return true
+}
+
+/** Sync one repository; 'deleted' when it turned out to be gone from the server. */
+async function syncRepo(ctx: SyncContext, target: Target): Promise<'done' | 'deleted'> {
+  try {
+    return await syncRepoData(ctx, target)
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404 && !ctx.signal.aborted && (await deletedOnServer(ctx, target))) return 'deleted'
+    throw error
+  }
+}
+
+async function syncRepoData(ctx: SyncContext, target: Target): Promise<'done' | 'deleted'> {
   const {options, store} = ctx
   const repo = target.key
   if (!(await ensureRepository(ctx, target, false))) {
+    // Known to the store (an earlier sync): deleted on the server. Never seen: a wrong key.
+    if ((await store.repository(options.connection, repo)) !== null) {
+      await markDeleted(ctx, repo)
+      return 'deleted'
+    }
     throw new BbError(`Repository ${repo} does not exist or is not visible to this credential.`, {code: 'repo_not_found', remedy: 'Check the key (workspace/slug or PROJECT/slug) with `bb-integrate repos list`.'})
   }
   const state = await store.repoState(options.connection, repo)
@@ -93,6 +130,7 @@ async function syncRepo(ctx: SyncContext, target: Target): Promise<void> {
   if (options.commitFiles) await syncCommitFiles(ctx, repo)
   await store.resolveMergeCommits(options.connection, repo)
   await store.write({connection: options.connection, complete: {repo, prWatermark: watermark, at: ctx.now()}})
+  return 'done'
 }
 
 
@@ -163,9 +201,9 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
       await Promise.all(targets.map((t) => repoLimit(async () => {
         if (signal.aborted) return
         try {
-          await syncRepo(ctx, t)
+          const outcome = await syncRepo(ctx, t)
           done++
-          deps.emit({type: 'repo', repo: t.key, phase: 'done'})
+          deps.emit({type: 'repo', repo: t.key, phase: outcome === 'deleted' ? 'skipped' : 'done'})
         } catch (error) {
           if (signal.aborted || isAbortError(error)) return
           if (error instanceof BudgetExhaustedError || error instanceof AuthError) return stop(error)

@@ -68,16 +68,26 @@ export async function syncPullRequests(ctx: SyncContext, repo: string, state: Re
     }
   }
   let listing: Listing = resume ?? fresh()
+  let seen: Set<number>
   try {
-    await listPullRequests(ctx, repo, listing)
+    seen = await listPullRequests(ctx, repo, listing)
   } catch (error) {
     if (!(error instanceof CursorUnusableError) || listing.cursor === null) throw error
     discardCursor(ctx, repo, 'pull requests', error.message)
     await ctx.store.write({connection: options.connection, cursor: {repo, phase: 'pullRequests', value: null}})
     listing = fresh()
-    await listPullRequests(ctx, repo, listing)
+    seen = await listPullRequests(ctx, repo, listing)
   }
   const {since, startedAt} = listing
+  // A listing of every state from its first page names every PR there is: a stored one it did not
+  // name was deleted on the server (Data Center allows that) and leaves the store with its reviews.
+  if (since === null && listing.cursor === null) {
+    const gone = (await ctx.store.pullRequestIds(options.connection, repo)).filter((id) => !seen.has(id))
+    if (gone.length > 0) {
+      await ctx.store.deletePullRequests(options.connection, repo, gone)
+      ctx.emit({type: 'warning', repo, message: `${gone.length} pull request${gone.length === 1 ? '' : 's'} deleted on the server (${gone.slice(0, 5).map((id) => `#${id}`).join(', ')}${gone.length > 5 ? ', …' : ''}) removed from the store.`})
+    }
+  }
   // A --since later than the watermark leaves a gap (watermark..since) unlisted: keep the old
   // watermark so the next plain run fills it.
   const gap = since !== null && state.prWatermark !== null && since > state.prWatermark
@@ -89,14 +99,16 @@ export function discardCursor(ctx: SyncContext, repo: string, what: string, reas
   ctx.emit({type: 'warning', repo, message: `${reason.replace(/\.$/, '')}: listing ${what} again from the start.`})
 }
 
-/** One PR listing, each page committed with its cursor. */
-async function listPullRequests(ctx: SyncContext, repo: string, listing: Listing): Promise<void> {
+/** One PR listing, each page committed with its cursor. Returns the ids it listed. */
+async function listPullRequests(ctx: SyncContext, repo: string, listing: Listing): Promise<Set<number>> {
   const {options} = ctx
   const {since, startedAt, full, cursor} = listing
+  const ids = new Set<number>()
   let seen = 0
   ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: 0, total: null})
   for await (const page of readAhead(ctx.provider.pullRequests(repo, {updatedSince: since, cursor}, ctx.signal))) {
     const records = page.items
+    for (const r of records) ids.add(r.pullRequest.id)
     const known = await ctx.store.pullRequestSyncInfo(options.connection, repo, records.map((r) => r.pullRequest.id))
     // Activity users are not added: commenters who never reviewed are not people the model tracks.
     const changed = records.filter((r) => {
@@ -130,4 +142,5 @@ async function listPullRequests(ctx: SyncContext, repo: string, listing: Listing
     ctx.counted(repo, 'user', new Set(users.map((u) => u.id)).size)
     ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: seen, total: null})
   }
+  return ids
 }

@@ -91,6 +91,33 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>, reope
       await store.close()
     })
 
+    it('marks a repository deleted: export leaves it and its rows out unless asked, listing it again revives it', async () => {
+      const store = await open()
+      await store.write({connection: 'c', repositories: [repo('ws/gone'), repo('ws/kept')],
+        pullRequests: [{pullRequest: pr('ws/gone', 1), mergeCommitShort: null}, {pullRequest: pr('ws/kept', 1), mergeCommitShort: null}]})
+      expect(await store.markRepositoryDeleted('c', 'ws/gone', '2026-05-01T00:00:00.000Z')).toBe(true)
+      expect(await store.markRepositoryDeleted('c', 'ws/gone', '2026-05-02T00:00:00.000Z')).toBe(false)
+      expect(await store.repositoryKeys('c')).toEqual(['ws/kept'])
+      expect((await collect(store.export('repository'))).map((r) => r.key)).toEqual(['ws/kept'])
+      expect((await collect(store.export('pullRequest'))).map((p) => p.repo)).toEqual(['ws/kept'])
+      const all = await collect(store.export('repository', {includeDeleted: true}))
+      expect(all.map((r) => [r.key, (r as unknown as {deletedAt: string | null}).deletedAt])).toEqual([['ws/gone', '2026-05-01T00:00:00.000Z'], ['ws/kept', null]])
+      await store.write({connection: 'c', repositories: [repo('ws/gone')]})
+      expect(await store.repositoryKeys('c')).toEqual(['ws/gone', 'ws/kept'])
+      await store.close()
+    })
+
+    it('deletes pull requests with their reviews and issue refs', async () => {
+      const store = await open()
+      await store.write({connection: 'c', pullRequests: [1, 2, 3].map((id) => ({pullRequest: pr('ws/d', id), mergeCommitShort: null, reviews: [review('ws/d', id, '{u1}')]})),
+        issueRefs: [{repo: 'ws/d', sourceType: 'pullRequest', sourceId: '2', keys: ['AB-1']}, {repo: 'ws/d', sourceType: 'pullRequest', sourceId: '3', keys: ['AB-2']}]})
+      expect(await store.deletePullRequests('c', 'ws/d', [2, 9])).toBe(1)
+      expect(await store.pullRequestIds('c', 'ws/d')).toEqual([1, 3])
+      expect((await collect(store.export('review'))).map((r) => r.pullRequest)).toEqual([1, 3])
+      expect((await collect(store.export('issueRef'))).map((r) => r.sourceId)).toEqual(['3'])
+      await store.close()
+    })
+
     it('queues only commits new to the store for files, and a files write dequeues them', async () => {
       const store = await open()
       const [a, b, c] = [hashOf(1), hashOf(2), hashOf(3)]

@@ -38,6 +38,7 @@ export function applyMutation(detail: WRepoDetail, m: RepoMutation, ctx: Mutatio
     case 'pr.comment': return commentOn(detail, m, ctx)
     case 'pr.merge': return merge(detail, m, ctx)
     case 'pr.decline': return decline(detail, m, ctx)
+    case 'pr.delete': return deletePr(detail, m)
   }
 }
 
@@ -300,6 +301,12 @@ function merge(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.merge'}>, ct
   detail.repo.updatedAt = iso(ctx.at)
   const key = repoKey(detail)
   return {events: [{kind: 'pr.merged', repo: key, pullRequest: pr.id}, {kind: 'push', repo: key}], details: {id: pr.id, mergeCommit: c.hash}}
+}
+
+function deletePr(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.delete'}>): MutationResult {
+  const pr = findPr(detail, m.id)
+  detail.pullRequests.splice(detail.pullRequests.indexOf(pr), 1)
+  return {events: [], details: {id: pr.id}}
 }
 
 function decline(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.decline'}>, ctx: MutationContext): MutationResult {

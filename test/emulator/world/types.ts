@@ -141,6 +141,8 @@ export type Mutation =
   | {type: 'pr.comment'; repo: string; id: number; user?: string; text?: string}
   | {type: 'pr.merge'; repo: string; id: number; user?: string}
   | {type: 'pr.decline'; repo: string; id: number; user?: string}
+  /** Data Center lets an admin delete a PR (Cloud does not): it leaves every listing and the truth. */
+  | {type: 'pr.delete'; repo: string; id: number}
   | {type: 'push'; repo: string; branch?: string; commits?: number; message?: string}
   | {type: 'repo.create'; container: string; slug: string}
   | {type: 'repo.delete'; repo: string}
