@@ -12,6 +12,10 @@ import ReposList from './commands/repos/list.js'
 import ReposSelect from './commands/repos/select.js'
 import Sync from './commands/sync.js'
 import Validate from './commands/validate.js'
+import WebhooksDelete from './commands/webhooks/delete.js'
+import WebhooksEnsure from './commands/webhooks/ensure.js'
+import WebhooksList from './commands/webhooks/list.js'
+import WebhooksTest from './commands/webhooks/test.js'
 
 export const COMMANDS = {
   'auth:status': AuthStatus,
@@ -23,4 +27,8 @@ export const COMMANDS = {
   'repos:select': ReposSelect,
   sync: Sync,
   validate: Validate,
+  'webhooks:delete': WebhooksDelete,
+  'webhooks:ensure': WebhooksEnsure,
+  'webhooks:list': WebhooksList,
+  'webhooks:test': WebhooksTest,
 }
