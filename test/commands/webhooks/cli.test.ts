@@ -90,6 +90,27 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(readFileSync(fx.config.path, 'utf8')).not.toContain(secret)
     })
 
+    it('disconnect --remove-webhooks deletes ours (never a foreign hook) and the secret, then forgets the connection', async () => {
+      fx = await setupFixture({flavor, fileStore: true, scopes: flavor === 'datacenter' ? ['PROJECT_ADMIN'] : undefined})
+      const ensured = await cli(fx, ['ensure', '--url', 'https://hooks.example.test/bb', '--scope', 'repo'])
+      expect(ensured.code).toBe(0)
+      const auto = await cli(fx, ['ensure', '--scope', 'auto'])
+      expect(auto.code).toBe(0)
+      const [r1] = fx.selection as [string]
+      fx.emu.state.hooks.add({id: flavor === 'cloud' ? '{f0000000-0000-4000-8000-000000000001}' : '999', scope: {type: 'repository', key: r1},
+        url: 'https://ci.example.test/hook', description: 'CI', events: [flavor === 'cloud' ? 'repo:push' : 'repo:refs_changed'], active: true,
+        secret: null, createdAt: new Date().toISOString(), extra: {}})
+      expect(fx.emu.state.hooks.list().filter((h) => h.description === 'bb-integrate:default')).toHaveLength(1)
+      expect(await readWebhookSecret(fx.store, 'default')).not.toBeNull()
+
+      const r = await runCli(['disconnect', '--remove-webhooks', '--json'], {env: {BB_INTEGRATE_CONFIG_DIR: fx.dir}, timeoutMs: 30_000})
+      expect(r.code).toBe(0)
+      expect(JSON.parse(r.stdout)).toMatchObject({connection: 'default', webhooks: {requested: true, removed: 1, status: 'removed'}})
+      expect(fx.emu.state.hooks.list().map((h) => h.description)).toEqual(['CI'])
+      expect(await readWebhookSecret(fx.store, 'default')).toBeNull()
+      expect(fx.config.getConnection('default')).toBeUndefined()
+    })
+
     it('an unknown event is bad usage (exit 2) and sends nothing', async () => {
       fx = await setupFixture({flavor, fileStore: true})
       const r = await cli(fx, ['ensure', '--url', 'https://hooks.example.test/x', '--events', 'no:such_event', '--json'])
