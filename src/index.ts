@@ -12,7 +12,11 @@ import ReposList from './commands/repos/list.js'
 import ReposSelect from './commands/repos/select.js'
 import Sync from './commands/sync.js'
 import Validate from './commands/validate.js'
+import WebhooksDelete from './commands/webhooks/delete.js'
+import WebhooksEnsure from './commands/webhooks/ensure.js'
+import WebhooksList from './commands/webhooks/list.js'
 import WebhooksListen from './commands/webhooks/listen.js'
+import WebhooksTest from './commands/webhooks/test.js'
 
 export const COMMANDS = {
   'auth:status': AuthStatus,
@@ -24,5 +28,9 @@ export const COMMANDS = {
   'repos:select': ReposSelect,
   sync: Sync,
   validate: Validate,
+  'webhooks:delete': WebhooksDelete,
+  'webhooks:ensure': WebhooksEnsure,
+  'webhooks:list': WebhooksList,
   'webhooks:listen': WebhooksListen,
+  'webhooks:test': WebhooksTest,
 }

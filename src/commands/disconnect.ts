@@ -2,18 +2,22 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import type {DisconnectResult} from '../core/auth/disconnect.js'
-import {UsageError} from '../core/errors.js'
+import {AuthError, BbError, UsageError} from '../core/errors.js'
 
 export default class Disconnect extends BaseCommand {
   static override summary = 'Remove a connection: its secrets (keychain or file) and its config.'
   static override description =
-    '--remove-webhooks is accepted but pending: webhook removal arrives with the webhooks feature, and until then this command says so and removes none.'
+    'With --remove-webhooks, first deletes the webhooks bb-integrate created for it (only hooks carrying its bb-integrate:<connection> marker) on the selected repositories and their workspaces/projects; if any cannot be deleted, nothing is forgotten.'
 
-  static override examples = ['<%= config.bin %> disconnect', '<%= config.bin %> disconnect --name work --json']
+  static override examples = [
+    '<%= config.bin %> disconnect',
+    '<%= config.bin %> disconnect --name work --json',
+    '<%= config.bin %> disconnect --remove-webhooks',
+  ]
 
   static override flags = {
     name: Flags.string({description: 'Connection to remove (default: the default connection).'}),
-    'remove-webhooks': Flags.boolean({description: 'Also delete the webhooks bb-integrate created (pending: not implemented yet).'}),
+    'remove-webhooks': Flags.boolean({description: 'Also delete the webhooks bb-integrate created for this connection.'}),
   }
 
   async run(): Promise<DisconnectResult> {
@@ -28,15 +32,32 @@ export default class Disconnect extends BaseCommand {
     const config = new ConfigStore({configDir: env.configDir})
     const name = flags.name ?? flags.connection ?? config.defaultConnectionName()
     if (!name) throw new UsageError('No connection to remove', {code: 'no_connection', remedy: 'Name one with --name.'})
-    if (flags['remove-webhooks']) {
-      this.info('Note: --remove-webhooks is pending — webhook removal is not implemented yet, so no webhook was removed. Delete them in Bitbucket (repository/workspace settings → Webhooks).')
-    }
-    const result = await disconnect({
-      config,
-      secretStores: createSecretStoreResolver({configDir: config.dir, warn: (m) => process.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs}),
-      name,
-      removeWebhooks: Boolean(flags['remove-webhooks']),
-    })
+    const secretStores = createSecretStoreResolver({configDir: config.dir, warn: (m) => process.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs})
+    const removeWebhooks = flags['remove-webhooks'] ? async (): Promise<number> => {
+      const [{openWebhooks}, {deleteWebhooks}] = await Promise.all([import('../core/webhooks/open.js'), import('../core/webhooks/delete.js')])
+      try {
+        const opened = await openWebhooks({name, env, config, secretStore: secretStores})
+        try {
+          const {rows} = await deleteWebhooks(opened.ctx, {})
+          const failed = rows.filter((r) => r.action === 'error')
+          if (failed.length > 0) {
+            throw new BbError(`Could not delete the webhooks on ${failed.map((r) => r.target).join(', ')}: ${failed[0]!.reason}`, {code: 'webhooks_not_removed'})
+          }
+          return rows.length
+        } finally {
+          await opened.close()
+        }
+      } catch (error) {
+        if (!(error instanceof BbError)) throw error
+        const Kind = error instanceof AuthError ? AuthError : error instanceof UsageError ? UsageError : BbError
+        throw new Kind(`${error.message} — the connection "${name}" is kept.`, {
+          code: error.code, cause: error,
+          remedy: 'Fix the access and retry, or run `bb-integrate disconnect` without --remove-webhooks and delete the hooks in Bitbucket (repository/workspace settings → Webhooks).',
+        })
+      }
+    } : undefined
+    const result = await disconnect({config, secretStores, name, removeWebhooks})
+    if (result.webhooks.requested) this.info(`Deleted ${result.webhooks.removed} webhook(s) of ${result.connection}.`)
     this.info(`Disconnected ${result.connection}: removed ${result.removedSecrets.length} secret(s) and its config.`)
     return result
   }

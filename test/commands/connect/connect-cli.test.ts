@@ -86,9 +86,13 @@ describe('bb-integrate connect / auth status / disconnect (built CLI, emulator)'
     expect(bad.code).toBe(3)
     expect(JSON.parse(bad.stdout).connections[0].credentials[0].check.status).toBe('invalid')
 
-    const gone = await cli(['disconnect', '--remove-webhooks'])
+    // The revoked token cannot delete webhooks: the connection is kept, and plain disconnect still works.
+    const refused = await cli(['disconnect', '--remove-webhooks'])
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toMatch(/is kept/)
+    expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).defaultConnection).toBeDefined()
+    const gone = await cli(['disconnect'])
     expect(gone.code).toBe(0)
-    expect(gone.stderr).toMatch(/--remove-webhooks is pending/)
     nothingWritten()
     expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).defaultConnection).toBeUndefined()
   })

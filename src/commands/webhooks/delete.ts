@@ -1,0 +1,44 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../base-command.js'
+import {ExitCode} from '../../core/errors.js'
+import type {DeleteResult} from '../../core/webhooks/delete.js'
+import {dryRunFlag, repoFlag, rowsTable} from './shared.js'
+
+export default class WebhooksDelete extends BaseCommand {
+  static override summary = 'Delete our webhooks (only hooks carrying the bb-integrate:<connection> marker).'
+  static override description = 'Without --repo and --id every hook of ours on the selected repositories and their workspaces/projects is removed, and the recorded webhook setup is forgotten. Exits 1 when a target could not be read or changed.'
+  static override examples = [
+    '<%= config.bin %> webhooks delete',
+    '<%= config.bin %> webhooks delete --repo acme/api --dry-run',
+    '<%= config.bin %> webhooks delete --id "{2c1f…}" --json',
+  ]
+
+  static override flags = {
+    repo: repoFlag,
+    id: Flags.string({description: 'Only the hook with this id (it must be ours).'}),
+    'dry-run': dryRunFlag,
+  }
+
+  async run(): Promise<DeleteResult> {
+    const {flags} = await this.parse(WebhooksDelete)
+    const [{openWebhooks}, {deleteWebhooks}, {readEnv}] = await Promise.all([
+      import('../../core/webhooks/open.js'),
+      import('../../core/webhooks/delete.js'),
+      import('../../core/env.js'),
+    ])
+    const opened = await openWebhooks({name: flags.connection, env: readEnv()})
+    try {
+      const result = await deleteWebhooks(opened.ctx, {repos: flags.repo, id: flags.id, dryRun: flags['dry-run']})
+      if (!this.jsonEnabled()) {
+        if (result.rows.length > 0) process.stdout.write(await rowsTable(result.rows))
+        const deleted = result.rows.filter((r) => r.action === 'delete').length
+        this.info(`${result.dryRun ? 'Dry run (nothing sent): would delete' : 'Deleted'} ${deleted} webhook(s) of ours.`)
+      }
+      if (result.rows.some((r) => r.action === 'error')) process.exitCode = ExitCode.Failure
+      return result
+    } finally {
+      await opened.close()
+    }
+  }
+}
