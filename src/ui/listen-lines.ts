@@ -35,7 +35,7 @@ export function listenPlainSink(write: (line: string) => void = (line) => proces
         out('listen: caught up; applying deliveries as they arrive')
         break
       case 'delivery':
-        out(`delivery ${event.status}: ${event.event ?? '?'} ${event.repo ?? ''}${event.id ? ` [${event.id}]` : ''}${event.reason ? ` — ${event.reason}` : ''} (${event.httpStatus})`)
+        out(`delivery ${event.status}: ${[event.event ?? '?', event.repo, event.id ? `[${event.id}]` : null].filter(Boolean).join(' ')}${event.reason ? ` — ${event.reason}` : ''} (${event.httpStatus})`)
         break
       case 'applied':
         out(`applied: ${event.event} ${event.repo ?? ''} [${event.id}] in ${event.lagMs} ms, ${event.requests} requests`)

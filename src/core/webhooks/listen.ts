@@ -44,6 +44,8 @@ export interface ListenOptions {
   sync?: Partial<SyncOptions>
   /** Changes applied at once (across repositories). */
   concurrency?: number
+  /** Receiver limits (defaults: 1 MiB, 5 s for headers, 10 s for the whole request). */
+  limits?: {maxBodyBytes?: number; headersTimeoutMs?: number; requestTimeoutMs?: number}
 }
 
 export interface ListenDeps {
@@ -168,6 +170,7 @@ export async function startListener(options: ListenOptions, deps: ListenDeps): P
     path: options.path,
     secret: options.secret,
     now,
+    ...options.limits,
     async accept(d) {
       if (stopping) throw new BbError('The listener is stopping.', {code: 'stopping'})
       const fresh = await deps.store.recordDelivery(options.connection, {id: d.id, event: d.event, repo: d.repo, receivedAt: d.receivedAt})

@@ -76,6 +76,8 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     headersTimeout: options.headersTimeoutMs ?? 5_000,
     keepAliveTimeout: 5_000,
     maxHeaderSize: 16 * 1024,
+    // How often the timeouts above are enforced (Node's default, 30 s, would let a slow sender linger).
+    connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs ?? 1000),
   }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       reply(res, 500, 'internal error')
@@ -84,8 +86,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   })
   // Bound the work one flood of connections can cause.
   server.maxConnections = 1024
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  // Malformed requests and senders too slow for the timeouts: answer if the socket still takes it, then drop it.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, () => socket.destroy())
     else socket.destroy()
   })
 
@@ -170,9 +174,14 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeIdleConnections()
-      // Kept-alive connections with no request in flight would otherwise hold close() for their timeout.
+      // Kept-alive connections with no request in flight would otherwise hold close() for their timeout;
+      // a request still arriving gets its timeouts, then is cut off.
       const sweep = setInterval(() => server.closeIdleConnections(), 100)
-      server.once('close', () => clearInterval(sweep))
+      const cut = setTimeout(() => server.closeAllConnections(), (options.requestTimeoutMs ?? 10_000) + 1000)
+      server.once('close', () => {
+        clearInterval(sweep)
+        clearTimeout(cut)
+      })
     }),
   }
 }
