@@ -137,6 +137,62 @@ export interface RepoCounts {
   branches: number | null
 }
 
+/** A count known exactly (low = high) or only as an estimate between low and high. */
+export interface PlanRange {
+  low: number
+  high: number
+}
+
+/** What the sync will ask of one repository, for `Provider.planRepo`. */
+export interface RepoPlanInput {
+  /** Read the repository itself (not listed in this run, not stored yet, or --full). */
+  fetchRepository: boolean
+  /** Listed in this run: a push needs no second read of the repository. */
+  listed: boolean
+  prs: boolean
+  reviews: boolean
+  /** List PRs updated after this ISO time; null lists them all. */
+  prsSince: string | null
+  commits: boolean
+  commitFiles: boolean
+  /** Heads already walked: the commit walk stops at them (empty on a first or --full sync). */
+  knownHeads: string[]
+  /** Commits that already wait for their files (an interrupted run). */
+  pendingCommitFiles: number
+  /** A --full re-walk lists known commits again but fetches files only for new ones. */
+  full: boolean
+  /** Of listed PRs, those the sync will treat as changed (only they cost activity requests). */
+  changed?: (records: PullRequestRecord[]) => Promise<PullRequestRecord[]>
+  /** Earliest time a commit to walk can have (repository creation, or the last walk), when known. */
+  commitsSince: string | null
+}
+
+/** Requests one repository's sync will make, per kind, each exact or a range. */
+export interface RepoPlanRequests {
+  repository: PlanRange
+  pullRequests: PlanRange
+  activity: PlanRange
+  branches: PlanRange
+  commits: PlanRange
+  commitFiles: PlanRange
+}
+
+export interface RepoPlan {
+  /** false when the repository does not exist (404) or is not visible. */
+  found: boolean
+  pullRequests: PlanRange
+  commits: PlanRange
+  requests: RepoPlanRequests
+}
+
+export const exactly = (n: number): PlanRange => ({low: n, high: n})
+
+export function emptyRepoPlan(found: boolean): RepoPlan {
+  const zero = exactly(0)
+  return {found, pullRequests: zero, commits: zero,
+    requests: {repository: zero, pullRequests: zero, activity: zero, branches: zero, commits: zero, commitFiles: zero}}
+}
+
 /**
  * Source of commits and commit files. Kept apart so a git-clone based source can replace the REST
  * one (REST costs one request per commit for files).
@@ -161,6 +217,12 @@ export interface Provider extends CommitSource {
   pullRequests(repo: string, options?: PullRequestListOptions, signal?: AbortSignal): AsyncIterable<Page<PullRequestRecord>>
   pullRequestActivity(repo: string, id: number, signal?: AbortSignal): AsyncIterable<Page<ActivityRecord>>
   counts(repo: string, signal?: AbortSignal): Promise<RepoCounts>
+  /**
+   * The requests a sync of this repository will make, asked with the sync's own request shapes:
+   * exact where the API can count cheaply, else an estimate with a range. The plan's own requests
+   * are ones the sync makes too (first pages, branch listing), so they are not wasted budget.
+   */
+  planRepo(repo: string, input: RepoPlanInput, signal?: AbortSignal): Promise<RepoPlan>
   webhooks(scope: WebhookScope, target: string, signal?: AbortSignal): AsyncIterable<Page<Webhook>>
   createWebhook(scope: WebhookScope, target: string, input: WebhookInput): Promise<Webhook>
   updateWebhook(scope: WebhookScope, target: string, id: string, input: WebhookInput): Promise<Webhook>

@@ -43,6 +43,17 @@ export function incrementalSince(state: RepoSyncState, overlapMs: number): strin
   return new Date(from - overlapMs).toISOString()
 }
 
+/** The listed PRs that are new or changed since stored (all of them under --full). */
+export async function changedPullRequests(ctx: SyncContext, repo: string, records: PullRequestRecord[], full: boolean): Promise<PullRequestRecord[]> {
+  const {options} = ctx
+  const known = await ctx.store.pullRequestSyncInfo(options.connection, repo, records.map((r) => r.pullRequest.id))
+  return records.filter((r) => {
+    const k = known.get(r.pullRequest.id)
+    if (full || !k || k.updatedAt !== r.pullRequest.updatedAt) return true
+    return options.reviews && k.reviewsFor !== r.pullRequest.updatedAt
+  })
+}
+
 /**
  * PR phase: list PRs updated since the watermark (every state, minus a safety overlap), keep only
  * those that changed since we stored them, fetch activity where review times are missing, and
@@ -68,13 +79,8 @@ export async function syncPullRequests(ctx: SyncContext, repo: string, state: Re
   ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: 0, total: null})
   for await (const page of readAhead(ctx.provider.pullRequests(repo, {updatedSince: since, cursor}, ctx.signal))) {
     const records = page.items
-    const known = await ctx.store.pullRequestSyncInfo(options.connection, repo, records.map((r) => r.pullRequest.id))
     // Activity users are not added: commenters who never reviewed are not people the model tracks.
-    const changed = records.filter((r) => {
-      const k = known.get(r.pullRequest.id)
-      if (full || !k || k.updatedAt !== r.pullRequest.updatedAt) return true
-      return options.reviews && k.reviewsFor !== r.pullRequest.updatedAt
-    })
+    const changed = await changedPullRequests(ctx, repo, records, full)
     const users: User[] = []
     const writes = await Promise.all(changed.map(async (record): Promise<PullRequestWrite> => {
       users.push(...record.users)
