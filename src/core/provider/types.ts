@@ -11,6 +11,8 @@ export interface Page<T> {
   items: T[]
   /** Resume token for the page after this one; null on the last page. */
   cursor: string | null
+  /** Items in the whole collection, when the API tells (Cloud's `size`). */
+  total?: number | null
 }
 
 export interface Identity {
@@ -75,6 +77,11 @@ export interface ActivityRecord {
   users: User[]
   /** For `update` entries: the PR state that update left (Cloud update.state; DC MERGED/DECLINED/…). */
   state?: PullRequestState | null
+}
+
+export interface RepositoryActivityRecord {
+  pullRequest: number
+  activity: ActivityRecord
 }
 
 export interface Branch {
@@ -216,6 +223,8 @@ export interface Provider extends CommitSource {
   repository(key: string, signal?: AbortSignal): Promise<Repository | null>
   pullRequests(repo: string, options?: PullRequestListOptions, signal?: AbortSignal): AsyncIterable<Page<PullRequestRecord>>
   pullRequestActivity(repo: string, id: number, signal?: AbortSignal): AsyncIterable<Page<ActivityRecord>>
+  /** Every PR's activity in one listing, where the API has one (Cloud); each entry names its PR. */
+  repositoryActivity?(repo: string, signal?: AbortSignal): AsyncIterable<Page<RepositoryActivityRecord>>
   counts(repo: string, signal?: AbortSignal): Promise<RepoCounts>
   /**
    * The requests a sync of this repository will make, asked with the sync's own request shapes:

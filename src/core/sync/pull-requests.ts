@@ -4,6 +4,7 @@ import type {ActivityRecord, PullRequestRecord} from '../provider/types.js'
 import type {IssueRefsWrite, PullRequestWrite, RepoSyncState} from '../store/types.js'
 import type {SyncContext} from './context.js'
 import {mergeReviews, needsActivity} from './reviews.js'
+import {preferRepositoryActivity} from '../provider/activity.js'
 import {readAhead} from './prefetch.js'
 
 /** Resume point of the PR listing; tied to the query it belongs to. */
@@ -43,6 +44,19 @@ export function incrementalSince(state: RepoSyncState, overlapMs: number): strin
   return new Date(from - overlapMs).toISOString()
 }
 
+/** The repository's activity grouped by PR (one walk of `/pullrequests/activity`). */
+async function collectRepositoryActivity(ctx: SyncContext, repo: string): Promise<Map<number, ActivityRecord[]>> {
+  const byPr = new Map<number, ActivityRecord[]>()
+  for await (const page of ctx.provider.repositoryActivity!(repo, ctx.signal)) {
+    for (const {pullRequest, activity} of page.items) {
+      const list = byPr.get(pullRequest)
+      if (list) list.push(activity)
+      else byPr.set(pullRequest, [activity])
+    }
+  }
+  return byPr
+}
+
 /** The listed PRs that are new or changed since stored (all of them under --full). */
 export async function changedPullRequests(ctx: SyncContext, repo: string, records: PullRequestRecord[], full: boolean): Promise<PullRequestRecord[]> {
   const {options} = ctx
@@ -76,16 +90,28 @@ export async function syncPullRequests(ctx: SyncContext, repo: string, state: Re
   }
   const full = resume ? resume.full : options.full
   let seen = 0
+  // Every PR's activity from one repository-level walk, when that is cheaper than one listing per PR.
+  let repoActivity: Map<number, ActivityRecord[]> | null | undefined
   ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: 0, total: null})
   for await (const page of readAhead(ctx.provider.pullRequests(repo, {updatedSince: since, cursor}, ctx.signal))) {
     const records = page.items
     // Activity users are not added: commenters who never reviewed are not people the model tracks.
     const changed = await changedPullRequests(ctx, repo, records, full)
+    if (repoActivity === undefined) {
+      // Decided once, on the first page of a complete listing (the sample the decision needs).
+      const needing = changed.filter(needsActivity).length
+      repoActivity = options.reviews && since === null && ctx.provider.repositoryActivity && preferRepositoryActivity(page.total ?? records.length, records, needing)
+        ? await ctx.fetchLimit(() => collectRepositoryActivity(ctx, repo))
+        : null
+    }
     const users: User[] = []
     const writes = await Promise.all(changed.map(async (record): Promise<PullRequestWrite> => {
       users.push(...record.users)
       if (!options.reviews) return {pullRequest: record.pullRequest, mergeCommitShort: record.mergeCommitShort}
-      const activity = needsActivity(record) ? await ctx.fetchLimit(() => collectActivity(ctx, repo, record.pullRequest.id)) : null
+      // A PR missing from the repository's activity (reviewed after it was read) is asked for alone.
+      const activity = needsActivity(record)
+        ? repoActivity?.get(record.pullRequest.id) ?? await ctx.fetchLimit(() => collectActivity(ctx, repo, record.pullRequest.id))
+        : null
       return {pullRequest: record.pullRequest, mergeCommitShort: record.mergeCommitShort, reviews: mergeReviews(record.reviews, activity)}
     }))
     const issueRefs: IssueRefsWrite[] = changed.map((r: PullRequestRecord) => ({

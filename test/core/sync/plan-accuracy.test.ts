@@ -32,6 +32,13 @@ describe.each(['cloud', 'datacenter'] as const)('%s: sync --plan', (flavor) => {
     expect(plan.estimatedRequests / made.requests).toBeLessThan(1.25)
     expect(plan.requests!.low).toBeLessThanOrEqual(made.requests)
     expect(plan.requests!.high).toBeGreaterThanOrEqual(made.requests)
+    // At the API minimum (Cloud: the repository-level activity listing where it is cheaper than one per PR).
+    // Data Center's listing takes one head, so every further branch costs one walk the minimum (one
+    // listing reaching every commit) does not count.
+    const world = rig.emu.world
+    const extraWalks = flavor === 'cloud' ? 0 : world.containers().flatMap((c) => world.repos(c.key))
+      .reduce((n, r) => n + Math.max(0, world.detail(`${r.container}/${r.slug}`).branches.length - 1), 0)
+    expect(made.requests).toBeLessThanOrEqual(rig.emu.admin.minimum({reviews: true, commitFiles: true}) + extraWalks)
     // The plan's own requests are first pages and listings: a small share of the sync's.
     expect(plan.planRequests!).toBeLessThan(made.requests / 2)
 

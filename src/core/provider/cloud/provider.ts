@@ -6,15 +6,16 @@ import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
   ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, IdentityOptions, Page,
-  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions, RepoPlan, RepoPlanInput,
+  Provider, PullRequestListOptions, PullRequestRecord, RepositoryActivityRecord, RepoCounts, RepoListOptions, RepoPlan, RepoPlanInput,
   Webhook, WebhookInput, WebhookScope,
 } from '../types.js'
 import {emptyRepoPlan, exactly, PR_STATES_ALL} from '../types.js'
 import {extrapolateCommits, filesPlan, samplePlan} from '../plan-estimate.js'
+import {preferRepositoryActivity, repositoryActivityPages} from '../activity.js'
 import {seg, splitRepoKey} from '../keys.js'
 import {toIsoUtc} from '../time.js'
 import {
-  ACTIVITY_FIELDS, BRANCH_FIELDS, COMMIT_FIELDS, DIFFSTAT_FIELDS, PR_FIELDS, REPO_FIELDS, SINGLE_REPO_FIELDS,
+  ACTIVITY_FIELDS, BRANCH_FIELDS, REPO_ACTIVITY_FIELDS, COMMIT_FIELDS, DIFFSTAT_FIELDS, PR_FIELDS, REPO_FIELDS, SINGLE_REPO_FIELDS,
   WORKSPACE_FIELDS,
 } from './fields.js'
 import {
@@ -139,7 +140,7 @@ export class CloudProvider implements Provider {
     }
     for await (const page of cloudPages<CloudPullRequest>(this.client, `/repositories/${seg(container)}/${seg(slug)}/pullrequests`,
       query, {cursor: options.cursor, signal})) {
-      yield {items: page.values.map((pr) => mapCloudPullRequest(pr, repo)), cursor: page.next}
+      yield {items: page.values.map((pr) => mapCloudPullRequest(pr, repo)), cursor: page.next, total: page.size}
     }
   }
 
@@ -149,6 +150,20 @@ export class CloudProvider implements Provider {
       `/repositories/${seg(container)}/${seg(slug)}/pullrequests/${seg(id)}/activity`,
       {pagelen: CLOUD_PAGELEN.activity, fields: ACTIVITY_FIELDS}, {signal})) {
       yield {items: page.values.map(mapCloudActivity), cursor: page.next}
+    }
+  }
+
+  async *repositoryActivity(repo: string, signal?: AbortSignal): AsyncIterable<Page<RepositoryActivityRecord>> {
+    const {container, slug} = splitRepoKey(repo)
+    for await (const page of cloudPages<CloudActivity & {pull_request?: {id?: number}}>(this.client,
+      `/repositories/${seg(container)}/${seg(slug)}/pullrequests/activity`,
+      {pagelen: CLOUD_PAGELEN.activity, fields: REPO_ACTIVITY_FIELDS}, {signal})) {
+      const items: RepositoryActivityRecord[] = []
+      for (const raw of page.values) {
+        const id = raw.pull_request?.id
+        if (typeof id === 'number') items.push({pullRequest: id, activity: mapCloudActivity(raw)})
+      }
+      yield {items, cursor: page.next}
     }
   }
 
@@ -187,7 +202,7 @@ export class CloudProvider implements Provider {
       const since = toIsoUtc(input.prsSince)
       const res = await this.client.request<CloudPaged<CloudPullRequest>>(`${base}/pullrequests`, {
         query: {
-          state: [...PR_STATES_ALL], pagelen: CLOUD_PAGELEN.pullRequests, sort: '-updated_on', fields: `size,${PR_FIELDS}`,
+          state: [...PR_STATES_ALL], pagelen: CLOUD_PAGELEN.pullRequests, sort: '-updated_on', fields: PR_FIELDS,
           q: since ? `updated_on > ${since.replace(/Z$/, '+00:00')}` : undefined,
         },
         signal,
@@ -197,7 +212,12 @@ export class CloudProvider implements Provider {
       plan.pullRequests = exactly(total)
       plan.requests.pullRequests = exactly(Math.max(1, Math.ceil(total / CLOUD_PAGELEN.pullRequests)))
       const changed = input.changed ? await input.changed(sample) : sample
-      if (input.reviews) plan.requests.activity = samplePlan(total, sample.length, changed.filter((r) => r.reviews.length > 0).length)
+      const needing = changed.filter((r) => r.reviews.length > 0).length
+      if (input.reviews && input.prsSince === null && preferRepositoryActivity(total, sample, needing)) {
+        // The sync walks the repository's activity once (see syncPullRequests); its length is estimated.
+        const pages = repositoryActivityPages(total, sample)
+        plan.requests.activity = {low: Math.max(1, Math.floor(pages * 0.8)), high: Math.ceil(pages * 1.25)}
+      } else if (input.reviews) plan.requests.activity = samplePlan(total, sample.length, needing)
     }
     if (input.commits) {
       const heads: string[] = []
