@@ -85,3 +85,20 @@ describe('minimumRequests with reviews read from the PR listing', () => {
     expect(needsActivity('cloud', pr())).toBe(true)
   })
 })
+
+describe('the adversarial dataset', () => {
+  it('has change requests on most reviewed PRs, where one repository-level activity listing beats one per PR', () => {
+    const world = createWorld({seed: 1, dataset: 'adversarial'})
+    const details = allDetails(world)
+    const prs = details.flatMap((d) => d.pullRequests)
+    const reviewed = prs.filter((p) => p.participants.some((x) => x.state !== null))
+    const changes = reviewed.filter((p) => p.participants.some((x) => x.state === 'changes_requested'))
+    expect(changes.length / reviewed.length).toBeGreaterThan(0.5)
+    const small = allDetails(createWorld({seed: 1, dataset: 'small'})).flatMap((d) => d.pullRequests)
+    expect(changes.length).toBeGreaterThan(small.filter((p) => p.participants.some((x) => x.state === 'changes_requested')).length)
+    // Per PR the reviews would cost one listing per reviewed PR; the minimum is far below that.
+    const listing = world.minimumRequests('cloud')
+    expect(world.minimumRequests('cloud', {reviews: true}) - listing).toBe(cloudActivity(details))
+    expect(cloudActivity(details)).toBeLessThan(reviewed.length / 3)
+  })
+})

@@ -12,11 +12,12 @@ import type {SyncRig} from './emulator-rig.js'
 type Summary = Extract<SyncEvent, {type: 'planSummary'}>
 const planOf = (events: SyncEvent[]) => events.find((e): e is Summary => e.type === 'planSummary')!
 
-describe.each(['cloud', 'datacenter'] as const)('%s: sync --plan', (flavor) => {
+// adversarial: every reviewer requests changes, so nearly every PR needs its activity.
+describe.each([['cloud', 'small'], ['datacenter', 'small'], ['cloud', 'adversarial']] as const)('%s %s: sync --plan', (flavor, dataset) => {
   let rig: SyncRig
 
   beforeAll(async () => {
-    rig = await startSyncRig(flavor, 'small')
+    rig = await startSyncRig(flavor, dataset)
   })
   afterAll(async () => rig?.close())
 
