@@ -40,7 +40,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     'max-wait': Flags.integer({description: 'Give up (exit 5, resumable) rather than wait for rate limits past this many seconds from start.', min: 0, env: 'BB_INTEGRATE_MAX_WAIT'}),
     store: Flags.string({description: 'Store: a SQLite path, sqlite:///path or postgres://… (default: <data dir>/bb-integrate.db).', env: 'BB_INTEGRATE_STORE'}),
     shard: Flags.string({description: 'Sync only shard i of n (1-based, e.g. 2/4): split repositories across machines.'}),
-    plan: Flags.boolean({description: 'Estimate requests and time under the rate limit, then exit without syncing.'}),
+    plan: Flags.boolean({description: 'Print the requests the sync would make (exact, or an estimate with a range) and the rate-limit time, then exit without syncing. With --json, as NDJSON `plan` events.'}),
   }
 
   async run(): Promise<void> {
@@ -79,7 +79,9 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       for (const key of flags.repo ?? []) {
         if (!/^[^/\s]+\/[^/\s]+$/.test(key)) throw new UsageError(`Invalid --repo "${key}": expected workspace/slug (Cloud) or PROJECT/slug (Data Center).`, {code: 'bad_repo'})
       }
-      const base = await this.renderer(json, () => controller.abort())
+      const base = flags.plan && !json
+        ? {sink: (await import('../ui/plan-text.js')).planTextSink(), finish: async () => undefined}
+        : await this.renderer(json, () => controller.abort())
       let finished: Promise<void> | null = null
       finish = () => (finished ??= base.finish())
       const gated = startGate(base.sink)
@@ -132,6 +134,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         emit: sink,
         signal: controller.signal,
         httpStats: () => opened.client.stats(),
+        rateLimits: () => opened.client.rateLimits(),
       })
       await closeAll()
       await finish()

@@ -9,6 +9,7 @@ import {DEFAULT_CLOUD_API, type Connection} from './config/schema.js'
 import {ConfigStore} from './config/store.js'
 import type {BbEnv} from './env.js'
 import {AuthError, InterruptedError, UsageError} from './errors.js'
+import {FileBudgetLedger} from './http/budget-ledger.js'
 import {createHttpClient} from './http/client.js'
 import type {HttpClient, HttpClientOptions, HttpCredential, HttpEvent} from './http/types.js'
 import type {ProviderKind} from './model.js'
@@ -90,6 +91,8 @@ export async function openConnection(options: OpenConnectionOptions): Promise<Op
     waitDeadline: options.waitDeadline,
     onEvent: options.onEvent,
     clock: options.clock,
+    // What this principal spent in earlier runs still counts against its window (docs/rate-limits.md).
+    budgetLedger: FileBudgetLedger.inDir(config.dir),
     ...(connection.rateLimitPerHour ? {limiter: {requestsPerWindow: connection.rateLimitPerHour, windowMs: 3_600_000}} : {}),
     ...options.http,
   })

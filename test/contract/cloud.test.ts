@@ -95,7 +95,7 @@ describe('Cloud responses validate against the Cloud 2.0 OpenAPI spec', () => {
     // it embeds (comments, approving accounts) against their own spec definitions.
     const activity = await fetchJson(`${base}/pullrequests/${pr.id}/activity`)
     expect(activity.status).toBe(200)
-    spec.validateWith({
+    const envelope = {
       type: 'object',
       required: ['values', 'pagelen'],
       properties: {
@@ -110,9 +110,18 @@ describe('Cloud responses validate against the Cloud 2.0 OpenAPI spec', () => {
             update: {type: 'object', properties: {state: {type: 'string'}, date: {type: 'string', format: 'date-time'}, author: spec.ref('account')}},
             pull_request: {type: 'object', required: ['id'], properties: {id: {type: 'integer'}, type: {type: 'string'}}},
           },
+          required: ['pull_request'],
         }},
       },
-    }, activity.body, 'GET …/activity → 200 (envelope + embedded entities)')
+    }
+    spec.validateWith(envelope, activity.body, 'GET …/activity → 200 (envelope + embedded entities)')
+    // The repository-level listing (same spec gap): every PR's entries, each naming its pull request.
+    const all = await fetchJson(`${base}/pullrequests/activity?pagelen=50`)
+    expect(all.status).toBe(200)
+    spec.validateWith(envelope, all.body, 'GET …/pullrequests/activity → 200 (envelope + embedded entities)')
+    const values = (all.body as {values: Array<{pull_request?: {id?: number}}>}).values
+    expect(values.length).toBeGreaterThan(0)
+    expect(values.every((v) => typeof v.pull_request?.id === 'number')).toBe(true)
   })
 
   it('repository and workspace webhooks, scope errors, hook events', async () => {

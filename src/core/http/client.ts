@@ -2,6 +2,7 @@ import type {Dispatcher} from 'undici'
 import {systemClock} from '../clock.js'
 import {AuthError, BbError, BudgetExhaustedError, GuardError, InterruptedError, NetworkError, UsageError} from '../errors.js'
 import {backoffDelay, parseRetryAfter} from './backoff.js'
+import {ledgerKey} from './budget-ledger.js'
 import {CredentialPool} from './credential-pool.js'
 import {createDefaultDispatcher, proxyConfigured} from './dispatcher.js'
 import {readErrorBody} from './error-body.js'
@@ -71,6 +72,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     waitDeadline: options.waitDeadline,
     emit,
     stats,
+    ledger: options.budgetLedger ? {store: options.budgetLedger, keyOf: (principal) => ledgerKey(options.baseUrl, principal)} : undefined,
     budget: {
       windowMs: limiter.windowMs ?? HOUR_MS,
       requestsPerWindow: limiter.requestsPerWindow ?? CLOUD_REQUESTS_PER_HOUR,
@@ -255,7 +257,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
 
       if (status === 429) {
-        const delayMs = parseRetryAfter(wire.headers['retry-after'], clock.now()) ?? backoffDelay(retryIndex, policy, random)
+        const retryAfter = parseRetryAfter(wire.headers['retry-after'], clock.now())
+        const delayMs = retryAfter ?? backoffDelay(retryIndex, policy, random)
+        // Cloud says neither when nor why: past the quick backoff the hourly window is spent, and
+        // that is waited for like the limiter's own window (bounded only by --max-wait).
+        if (retryAfter === null && options.provider === 'cloud' && (attempts >= policy.maxAttempts || waitedMs + delayMs > policy.totalBudgetMs)) {
+          const until = pool.saturate(credential)
+          stats.retries++
+          emit({type: 'retry', method, url: url.href, attempt: attempts, delayMs: Math.max(0, until - clock.now()), reason: '429: rate-limit window spent'})
+          continue
+        }
         pool.throttle(credential, clock.now() + delayMs)
         if (attempts >= policy.maxAttempts) {
           throw new BudgetExhaustedError(
@@ -298,6 +309,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     async close() {
       if (closed) return
       closed = true
+      await pool.flush()
       if (ownsDispatcher) await dispatcher.close()
     },
   }

@@ -1,5 +1,6 @@
 import type {Clock} from '../clock.js'
 import {BudgetExhaustedError, InterruptedError, UsageError} from '../errors.js'
+import type {BudgetLedger} from './budget-ledger.js'
 import type {Block, PrincipalBudgetOptions} from './principal-budget.js'
 import {PrincipalBudget} from './principal-budget.js'
 import type {RateLimitHeaders} from './rate-limit-headers.js'
@@ -22,7 +23,12 @@ export interface CredentialPoolOptions {
   waitDeadline?: number
   emit(event: HttpEvent): void
   stats: {rateLimitWaits: number; rateLimitWaitMs: number}
+  /** Where budgets outlive the process, keyed by `keyOf(principal)`. */
+  ledger?: {store: BudgetLedger; keyOf(principal: string): string}
 }
+
+/** With no request of ours in the window, a spent Cloud window is looked at again this often. */
+export const SATURATED_PROBE_MS = 60_000
 
 /**
  * Chooses the credential for each request. Sticks to the current credential while its principal has
@@ -36,6 +42,9 @@ export class CredentialPool {
   private readonly published = new Map<string, string>()
   private readonly lastWait = new Map<string, number>()
   private current = 0
+  private loaded: Promise<void> | null = null
+  private readonly dirty = new Set<string>()
+  private writing: Promise<void> | null = null
 
   constructor(private readonly options: CredentialPoolOptions) {
     if (options.credentials.length === 0) {
@@ -55,6 +64,7 @@ export class CredentialPool {
   }
 
   async acquire(request: AcquireOptions): Promise<HttpCredential> {
+    if (this.options.ledger) await (this.loaded ??= this.load())
     const candidates = this.candidates(request.credentialId)
     for (;;) {
       const now = this.options.clock.now()
@@ -83,6 +93,19 @@ export class CredentialPool {
     const budget = this.budgetOf(credential)
     budget.throttle(untilMs)
     this.publish(budget.principal)
+  }
+
+  /** A Cloud 429 past the retry backoff: the window is spent; returns when the principal may try again. */
+  saturate(credential: HttpCredential): number {
+    const budget = this.budgetOf(credential)
+    const until = budget.saturate(this.options.clock.now(), SATURATED_PROBE_MS)
+    this.publish(budget.principal)
+    return until
+  }
+
+  /** Resolves once every budget change so far is in the ledger. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing
   }
 
   observe(credential: HttpCredential, headers: RateLimitHeaders, provider: 'cloud' | 'datacenter'): void {
@@ -165,6 +188,48 @@ export class CredentialPool {
     if (block.reason === '429') request.onThrottleWait(waitMs)
   }
 
+  private async load(): Promise<void> {
+    const ledger = this.options.ledger!
+    await Promise.all([...this.budgets.values()].map(async (budget) => {
+      try {
+        const record = await ledger.store.load(ledger.keyOf(budget.principal))
+        if (record) budget.restore(record, this.options.clock.now())
+      } catch {
+        // An unreadable ledger is a lost estimate, not a failed request.
+      }
+      this.publish(budget.principal)
+    }))
+  }
+
+  private persist(principal: string): void {
+    if (!this.options.ledger) return
+    this.dirty.add(principal)
+    this.writing ??= this.drain()
+  }
+
+  /** Writes changed budgets until none is left; changes made meanwhile join the next write. */
+  private async drain(): Promise<void> {
+    const ledger = this.options.ledger!
+    // Let the current request finish its bookkeeping first, so one write covers it.
+    await Promise.resolve()
+    try {
+      while (this.dirty.size > 0) {
+        const principals = [...this.dirty]
+        this.dirty.clear()
+        for (const p of principals) {
+          const budget = this.budgets.get(p)
+          const credential = this.credentials.find((c) => c.principal === p)
+          if (!budget || !credential) continue
+          const now = this.options.clock.now()
+          const state = this.stateOf(credential, now)
+          await ledger.store.record(ledger.keyOf(p), budget.toRecord(now, state.remaining, state.limit)).catch(() => undefined)
+        }
+      }
+    } finally {
+      this.writing = null
+    }
+  }
+
   private budgetOf(credential: HttpCredential): PrincipalBudget {
     return this.budgets.get(credential.principal) as PrincipalBudget
   }
@@ -179,6 +244,7 @@ export class CredentialPool {
       this.published.set(credential.id, key)
       this.options.emit({type: 'rateLimit', state})
     }
+    this.persist(principal)
   }
 
   private stateOf(credential: HttpCredential, now: number): RateLimitState {
@@ -191,7 +257,8 @@ export class CredentialPool {
       credentialId: credential.id,
       principal: credential.principal,
       limit: budget.bucket.known ? budget.bucket.limit : windowLimit,
-      remaining: bucketRemaining ?? (windowLimit === null ? null : Math.max(0, windowLimit - used)),
+      // Refused by the server (429): nothing is left, whatever our own count says.
+      remaining: budget.throttled(now) ? 0 : bucketRemaining ?? (windowLimit === null ? null : Math.max(0, windowLimit - used)),
       resetAt: block?.until ?? null,
       waitingUntil: this.waitingUntil.get(credential.principal) ?? null,
       used,

@@ -1,3 +1,4 @@
+import type {BudgetRecord} from './budget-ledger.js'
 import type {RateLimitHeaders} from './rate-limit-headers.js'
 import {RollingWindow} from './rolling-window.js'
 import {TokenBucketEstimate} from './token-bucket.js'
@@ -27,6 +28,8 @@ export class PrincipalBudget {
   readonly bucket = new TokenBucketEstimate()
   windowLimit: number
   throttledUntil = 0
+  /** The server refused with no hint when to come back: the window is spent until then. */
+  saturatedUntil = 0
   nearLimit: boolean | null = null
 
   constructor(
@@ -48,6 +51,7 @@ export class PrincipalBudget {
       if (until > nowMs && (block === null || until > block.until)) block = {until, reason}
     }
     consider(this.throttledUntil, '429')
+    consider(this.saturatedUntil, 'window')
     if (this.options.enforceWindow) consider(this.window.freeAt(nowMs, this.windowLimit), 'window')
     consider(this.bucket.availableAt(nowMs), 'bucket')
     return block
@@ -60,6 +64,46 @@ export class PrincipalBudget {
 
   throttle(untilMs: number): void {
     this.throttledUntil = Math.max(this.throttledUntil, untilMs)
+  }
+
+  /** The server says nothing is left (429) and not for how long. */
+  throttled(nowMs: number): boolean {
+    return this.throttledUntil > nowMs || this.saturatedUntil > nowMs
+  }
+
+  /**
+   * A Cloud 429 that outlasted the retry backoff: the rolling window is spent. When our own count
+   * explains it, the window frees as our oldest request leaves it. When it does not (another client
+   * of this principal spends it, or the real limit is lower), nobody can say when, so we look again
+   * after `probeMs` (or sooner, when our oldest request leaves first). Returns when to try again.
+   */
+  saturate(nowMs: number, probeMs: number): number {
+    const oldest = this.window.oldestExpiry(nowMs)
+    const ours = this.window.used(nowMs) >= this.windowLimit
+    const next = ours && oldest !== null ? oldest : Math.min(oldest ?? Number.POSITIVE_INFINITY, nowMs + probeMs)
+    this.saturatedUntil = Math.max(this.saturatedUntil, nowMs + 1000, next)
+    return this.saturatedUntil
+  }
+
+  /** What the next process needs to know about this budget. */
+  toRecord(nowMs: number, remaining: number | null, limit: number | null): BudgetRecord {
+    const until = Math.max(this.throttledUntil, this.saturatedUntil)
+    return {
+      spent: this.window.snapshot(nowMs),
+      limit,
+      remaining,
+      windowEndsAt: this.window.endsAt(nowMs),
+      throttledUntil: until > nowMs ? until : null,
+      at: nowMs,
+    }
+  }
+
+  /** Count what an earlier process spent (and a refusal still running) into this budget. */
+  restore(record: BudgetRecord, nowMs: number): void {
+    this.window.restore(record.spent, nowMs)
+    if (record.throttledUntil !== null && record.throttledUntil > nowMs) {
+      this.saturatedUntil = Math.max(this.saturatedUntil, record.throttledUntil)
+    }
   }
 
   observe(headers: RateLimitHeaders, nowMs: number, provider: 'cloud' | 'datacenter'): void {

@@ -45,6 +45,43 @@ export class RollingWindow {
     return this.starts.length > 0 ? this.expiryOf(this.starts.length - 1) : nowMs + this.windowMs
   }
 
+  /** The buckets still in the window: [bucket start epoch ms, requests]. */
+  snapshot(nowMs: number): Array<[number, number]> {
+    this.prune(nowMs)
+    return this.starts.map((start, i) => [start, this.counts[i] ?? 0])
+  }
+
+  /** Epoch ms when the newest request leaves the window, or null when the window is empty. */
+  endsAt(nowMs: number): number | null {
+    this.prune(nowMs)
+    return this.starts.length > 0 ? this.expiryOf(this.starts.length - 1) : null
+  }
+
+  /** Epoch ms when the oldest request leaves the window, or null when the window is empty. */
+  oldestExpiry(nowMs: number): number | null {
+    this.prune(nowMs)
+    return this.starts.length > 0 ? this.expiryOf(0) : null
+  }
+
+  /**
+   * Add requests another process spent (its snapshot). Buckets are realigned to ours and merged in
+   * time order, so the window ages them out as if they had been counted here.
+   */
+  restore(buckets: ReadonlyArray<readonly [number, number]>, nowMs: number): void {
+    const merged = new Map<number, number>()
+    for (let i = 0; i < this.starts.length; i++) merged.set(this.starts[i]!, this.counts[i] ?? 0)
+    for (const [start, count] of buckets) {
+      if (!(count > 0) || !Number.isFinite(start) || start > nowMs) continue
+      const aligned = Math.floor(start / this.bucketMs) * this.bucketMs
+      merged.set(aligned, (merged.get(aligned) ?? 0) + Math.floor(count))
+    }
+    const sorted = [...merged.entries()].sort((a, b) => a[0] - b[0])
+    this.starts.splice(0, this.starts.length, ...sorted.map(([s]) => s))
+    this.counts.splice(0, this.counts.length, ...sorted.map(([, c]) => c))
+    this.total = sorted.reduce((n, [, c]) => n + c, 0)
+    this.prune(nowMs)
+  }
+
   private expiryOf(index: number): number {
     return (this.starts[index] ?? 0) + this.bucketMs + this.windowMs
   }

@@ -1,5 +1,6 @@
 import type {Dispatcher} from 'undici'
 import type {Clock} from '../clock.js'
+import type {BudgetLedger} from './budget-ledger.js'
 
 /**
  * One credential of a connection. Several credentials of one connection are rotated when one is
@@ -82,6 +83,8 @@ export interface HttpClientOptions {
   timeoutMs?: number
   retry?: Partial<RetryPolicy>
   limiter?: Partial<LimiterOptions>
+  /** Where each principal's spent budget outlives the process (default: none). */
+  budgetLedger?: BudgetLedger
   /** Give up waiting for rate limits when a wait would pass this epoch ms (sync --max-wait). */
   waitDeadline?: number
   clock?: Clock

@@ -11,6 +11,8 @@ export interface Page<T> {
   items: T[]
   /** Resume token for the page after this one; null on the last page. */
   cursor: string | null
+  /** Items in the whole collection, when the API tells (Cloud's `size`). */
+  total?: number | null
 }
 
 export interface Identity {
@@ -77,6 +79,11 @@ export interface ActivityRecord {
   state?: PullRequestState | null
 }
 
+export interface RepositoryActivityRecord {
+  pullRequest: number
+  activity: ActivityRecord
+}
+
 export interface Branch {
   name: string
   /** Full hash of the head commit. */
@@ -137,6 +144,62 @@ export interface RepoCounts {
   branches: number | null
 }
 
+/** A count known exactly (low = high) or only as an estimate between low and high. */
+export interface PlanRange {
+  low: number
+  high: number
+}
+
+/** What the sync will ask of one repository, for `Provider.planRepo`. */
+export interface RepoPlanInput {
+  /** Read the repository itself (not listed in this run, not stored yet, or --full). */
+  fetchRepository: boolean
+  /** Listed in this run: a push needs no second read of the repository. */
+  listed: boolean
+  prs: boolean
+  reviews: boolean
+  /** List PRs updated after this ISO time; null lists them all. */
+  prsSince: string | null
+  commits: boolean
+  commitFiles: boolean
+  /** Heads already walked: the commit walk stops at them (empty on a first or --full sync). */
+  knownHeads: string[]
+  /** Commits that already wait for their files (an interrupted run). */
+  pendingCommitFiles: number
+  /** A --full re-walk lists known commits again but fetches files only for new ones. */
+  full: boolean
+  /** Of listed PRs, those the sync will treat as changed (only they cost activity requests). */
+  changed?: (records: PullRequestRecord[]) => Promise<PullRequestRecord[]>
+  /** Earliest time a commit to walk can have (repository creation, or the last walk), when known. */
+  commitsSince: string | null
+}
+
+/** Requests one repository's sync will make, per kind, each exact or a range. */
+export interface RepoPlanRequests {
+  repository: PlanRange
+  pullRequests: PlanRange
+  activity: PlanRange
+  branches: PlanRange
+  commits: PlanRange
+  commitFiles: PlanRange
+}
+
+export interface RepoPlan {
+  /** false when the repository does not exist (404) or is not visible. */
+  found: boolean
+  pullRequests: PlanRange
+  commits: PlanRange
+  requests: RepoPlanRequests
+}
+
+export const exactly = (n: number): PlanRange => ({low: n, high: n})
+
+export function emptyRepoPlan(found: boolean): RepoPlan {
+  const zero = exactly(0)
+  return {found, pullRequests: zero, commits: zero,
+    requests: {repository: zero, pullRequests: zero, activity: zero, branches: zero, commits: zero, commitFiles: zero}}
+}
+
 /**
  * Source of commits and commit files. Kept apart so a git-clone based source can replace the REST
  * one (REST costs one request per commit for files).
@@ -160,9 +223,17 @@ export interface Provider extends CommitSource {
   repository(key: string, signal?: AbortSignal): Promise<Repository | null>
   pullRequests(repo: string, options?: PullRequestListOptions, signal?: AbortSignal): AsyncIterable<Page<PullRequestRecord>>
   pullRequestActivity(repo: string, id: number, signal?: AbortSignal): AsyncIterable<Page<ActivityRecord>>
+  /** Every PR's activity in one listing, where the API has one (Cloud); each entry names its PR. */
+  repositoryActivity?(repo: string, signal?: AbortSignal): AsyncIterable<Page<RepositoryActivityRecord>>
   counts(repo: string, signal?: AbortSignal): Promise<RepoCounts>
   /** One pull request as the list would give it; null when it does not exist (or the repo is gone). */
   pullRequest(repo: string, id: number, signal?: AbortSignal): Promise<PullRequestRecord | null>
+  /**
+   * The requests a sync of this repository will make, asked with the sync's own request shapes:
+   * exact where the API can count cheaply, else an estimate with a range. The plan's own requests
+   * are ones the sync makes too (first pages, branch listing), so they are not wasted budget.
+   */
+  planRepo(repo: string, input: RepoPlanInput, signal?: AbortSignal): Promise<RepoPlan>
 }
 
 export const PR_STATES_ALL: readonly PullRequestState[] = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']

@@ -1,5 +1,5 @@
 import type {Clock} from '../clock.js'
-import type {HttpStats} from '../http/types.js'
+import type {HttpStats, RateLimitState} from '../http/types.js'
 import type {EntityName} from '../model.js'
 import type {Provider} from '../provider/types.js'
 import type {Store} from '../store/types.js'
@@ -16,6 +16,8 @@ export interface SyncDeps {
   signal?: AbortSignal
   /** The HttpClient's counters, for the summary's requests / retries / waits. */
   httpStats?: () => HttpStats
+  /** The HttpClient's budget per credential (earlier runs' spending included), for `--plan`. */
+  rateLimits?: () => RateLimitState[]
 }
 
 /** Options with every default applied. */

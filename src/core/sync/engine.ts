@@ -10,7 +10,8 @@ import type {ResolvedOptions, SyncContext, SyncDeps} from './context.js'
 import {syncCommitFiles, syncCommits} from './commits.js'
 import {DEFAULT_CONCURRENCY, DEFAULT_OVERLAP_MS} from './options.js'
 import type {SyncOptions} from './options.js'
-import {estimateRequests, estimateSeconds} from './plan.js'
+import {budgetNow, planTargets, waitSeconds} from './plan.js'
+import {addRanges, midpoint} from '../provider/plan-estimate.js'
 import {syncPullRequests} from './pull-requests.js'
 import {inShard} from './shard.js'
 
@@ -187,15 +188,21 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
     })
     const repoLimit = pLimit(options.concurrency)
     if (options.plan) {
-      let requests = 0
-      await Promise.all(targets.map((t) => repoLimit(async () => {
-        const [c, state] = await Promise.all([deps.provider.counts(t.key, signal), deps.store.repoState(options.connection, t.key)])
-        const estimated = estimateRequests(c, state, options)
-        requests += estimated
-        deps.emit({type: 'plan', repo: t.key, estimatedRequests: estimated, pullRequests: c.pullRequests, commits: c.commits})
-        done++
-      })))
-      deps.emit({type: 'planSummary', repos: targets.length, estimatedRequests: requests, estimatedSeconds: estimateSeconds(requests, options.requestsPerHour), requestsPerHour: options.requestsPerHour})
+      const listingRequests = (deps.httpStats?.().requests ?? 0) - (statsAtStart?.requests ?? 0)
+      const totals = await planTargets(ctx, targets, repoLimit)
+      done = targets.length - totals.failed.length
+      failed = totals.failed.length
+      const requests = addRanges(totals.requests, {low: listingRequests, high: listingRequests})
+      const {remaining, limit} = budgetNow(deps.rateLimits?.() ?? [])
+      const perHour = limit ?? options.requestsPerHour
+      const seconds = {low: waitSeconds(requests.low, remaining, perHour), high: waitSeconds(requests.high, remaining, perHour)}
+      deps.emit({
+        type: 'planSummary', repos: targets.length, estimatedRequests: midpoint(requests),
+        estimatedSeconds: midpoint(seconds), requestsPerHour: perHour,
+        requests, exact: requests.low === requests.high, listingRequests,
+        planRequests: (deps.httpStats?.().requests ?? 0) - (statsAtStart?.requests ?? 0),
+        seconds, remaining, limit, notFound: totals.notFound, failed: totals.failed,
+      })
     } else {
       for (const t of targets) deps.emit({type: 'repo', repo: t.key, phase: 'queued'})
       await Promise.all(targets.map((t) => repoLimit(async () => {

@@ -1,5 +1,6 @@
 import type {RateLimitState} from '../http/types.js'
 import type {EntityName} from '../model.js'
+import type {PlanRange, RepoPlanRequests} from '../provider/types.js'
 
 /**
  * The one event stream of a sync. Three renderers read it: the Ink dashboard (TTY), plain lines on
@@ -13,7 +14,22 @@ export type EntityCounts = Partial<Record<EntityName, number>>
 
 export type SyncEvent =
   | {type: 'start'; at: string; connection: string; provider: 'cloud' | 'datacenter'; store: string; repos: number; full: boolean; shard: string | null}
-  | {type: 'plan'; repo: string; estimatedRequests: number; pullRequests: number | null; commits: number | null}
+  | {
+      type: 'plan'
+      repo: string
+      /** Midpoint of `requests` (the whole number when exact). */
+      estimatedRequests: number
+      pullRequests: number | null
+      commits: number | null
+      /** Added in v1 (additive): the requests as a range, exact when low = high. */
+      requests?: PlanRange
+      exact?: boolean
+      /** Requests per kind (repository, pullRequests, activity, branches, commits, commitFiles). */
+      parts?: RepoPlanRequests
+      /** `not-found`: the repository 404s (reported, not synced); `error`: it could not be planned. */
+      status?: 'ok' | 'not-found' | 'error'
+      message?: string
+    }
   | {
       /** `sync --plan` totals (added in v1, additive). */
       type: 'planSummary'
@@ -21,6 +37,20 @@ export type SyncEvent =
       estimatedRequests: number
       estimatedSeconds: number
       requestsPerHour: number
+      /** Added in v1 (additive). Every request the sync will make, listing pages included. */
+      requests?: PlanRange
+      exact?: boolean
+      /** Pages of the repository listing (workspaces, repositories) the sync repeats. */
+      listingRequests?: number
+      /** Requests this plan itself spent (first pages and listings the sync makes again). */
+      planRequests?: number
+      /** Seconds waiting for the rate limit, given what is left in the window now. */
+      seconds?: PlanRange
+      /** What the principal has left now, this run's and earlier runs' spending counted. */
+      remaining?: number | null
+      limit?: number | null
+      notFound?: string[]
+      failed?: string[]
     }
   | {type: 'repo'; repo: string; phase: RepoPhase; done?: number; total?: number | null}
   | {type: 'progress'; repo: string; entity: EntityName; count: number}

@@ -1,34 +1,107 @@
-import type {RepoCounts} from '../provider/types.js'
-import type {RepoSyncState} from '../store/types.js'
-import type {ResolvedOptions} from './context.js'
-
-/** Page sizes the providers use (Cloud PRs max 50; commits/branches 100 on both flavours). */
-const PR_PAGE = 50
-const PAGE = 100
-
-const pages = (n: number | null, size: number) => Math.max(1, Math.ceil((n ?? 0) / size))
+import type {RateLimitState} from '../http/types.js'
+import {BbError, HttpError} from '../errors.js'
+import type {Repository} from '../model.js'
+import {addRanges, midpoint} from '../provider/plan-estimate.js'
+import type {PlanRange, RepoPlanInput} from '../provider/types.js'
+import type {SyncContext} from './context.js'
+import {changedPullRequests, incrementalSince} from './pull-requests.js'
 
 /**
- * Requests one repo will cost: exact for a first sync given the counts (activity at most one per PR,
- * one files call per commit), and the 2-request floor for an incremental run (PR list + branches)
- * plus what changes bring, which no API can tell in advance.
+ * Seconds spent waiting for the rolling window: what fits in `remaining` goes at once, every
+ * further `perHour` requests wait an hour for the window to turn over.
  */
-export function estimateRequests(counts: RepoCounts, state: RepoSyncState, options: ResolvedOptions): number {
-  const incremental = !options.full && state.prWatermark !== null && state.lastCompletedAt !== null
-  let n = 0
-  if (options.prs) {
-    n += incremental ? 1 : pages(counts.pullRequests, PR_PAGE)
-    if (options.reviews && !incremental) n += counts.pullRequests ?? 0
-  }
-  if (options.commits) {
-    n += pages(counts.branches, PAGE)
-    if (!incremental) n += pages(counts.commits, PAGE)
-    if (options.commitFiles && !incremental) n += counts.commits ?? 0
-  }
-  return n
+export function waitSeconds(requests: number, remaining: number | null, perHour: number): number {
+  const left = remaining ?? perHour
+  return requests <= left ? 0 : Math.ceil(((requests - left) / perHour) * 3600)
 }
 
-/** Seconds the requests take under the hourly budget (ignores latency: the budget dominates). */
-export function estimateSeconds(requests: number, requestsPerHour: number): number {
-  return Math.ceil((requests / requestsPerHour) * 3600)
+export interface PlanTarget {
+  key: string
+  listed: Repository | null
+}
+
+/** What the sync of one repository will ask, built from its stored state exactly as the phases do. */
+export async function planInput(ctx: SyncContext, target: PlanTarget): Promise<RepoPlanInput> {
+  const {options, store} = ctx
+  const [state, stored, pending] = await Promise.all([
+    store.repoState(options.connection, target.key),
+    target.listed ? Promise.resolve(target.listed) : store.repository(options.connection, target.key),
+    store.pendingCommitFilesCount(options.connection, target.key),
+  ])
+  const catchUp = options.reviews && state.prsWithoutReviews > 0
+  const knownHeads = options.full ? [] : state.branchHeads.map((b) => b.head)
+  return {
+    fetchRepository: !target.listed && (options.full || !stored),
+    listed: target.listed !== null,
+    prs: options.prs,
+    reviews: options.reviews,
+    prsSince: options.full || catchUp ? null : options.since ?? incrementalSince(state, options.overlapMs),
+    commits: options.commits,
+    commitFiles: options.commitFiles,
+    knownHeads,
+    pendingCommitFiles: pending,
+    full: options.full && state.lastCompletedAt !== null,
+    changed: (records) => changedPullRequests(ctx, target.key, records, options.full),
+    commitsSince: knownHeads.length > 0 ? state.lastCompletedAt : stored?.createdAt ?? null,
+  }
+}
+
+export interface PlanTotals {
+  requests: PlanRange
+  notFound: string[]
+  failed: string[]
+}
+
+/** Plan every target: one that 404s or fails is reported and the plan goes on. */
+export async function planTargets(ctx: SyncContext, targets: PlanTarget[], limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<PlanTotals> {
+  const totals: PlanTotals = {requests: {low: 0, high: 0}, notFound: [], failed: []}
+  await Promise.all(targets.map((t) => limit(async () => {
+    if (ctx.signal.aborted) return
+    try {
+      const input = await planInput(ctx, t)
+      const plan = await ctx.provider.planRepo(t.key, input, ctx.signal)
+      const r = plan.requests
+      const requests = addRanges(r.repository, r.pullRequests, r.activity, r.branches, r.commits, r.commitFiles)
+      totals.requests = addRanges(totals.requests, requests)
+      if (!plan.found) totals.notFound.push(t.key)
+      ctx.emit({
+        type: 'plan', repo: t.key, estimatedRequests: midpoint(requests),
+        pullRequests: plan.found && input.prs ? midpoint(plan.pullRequests) : null,
+        commits: plan.found && input.commits ? midpoint(plan.commits) : null,
+        requests, exact: requests.low === requests.high, parts: r, status: plan.found ? 'ok' : 'not-found',
+        ...(plan.found ? {} : {message: `${t.key} does not exist or is not visible to this credential (404); the sync will report it.`}),
+      })
+    } catch (error) {
+      if (ctx.signal.aborted) throw error
+      const gone = error instanceof HttpError && error.status === 404
+      if (gone) totals.notFound.push(t.key)
+      else totals.failed.push(t.key)
+      const message = error instanceof Error ? error.message : String(error)
+      ctx.emit({type: 'plan', repo: t.key, estimatedRequests: 0, pullRequests: null, commits: null,
+        requests: {low: 0, high: 0}, exact: false, status: gone ? 'not-found' : 'error', message})
+      // Authentication and budget failures stop the whole plan, as they would stop the sync.
+      if (error instanceof BbError && (error.exitCode === 3 || error.exitCode === 5)) throw error
+    }
+  })))
+  totals.notFound.sort()
+  totals.failed.sort()
+  return totals
+}
+
+/**
+ * What the connection has left now: per principal the most pessimistic of its credentials' views,
+ * summed over principals (the sync rotates between them).
+ */
+export function budgetNow(states: RateLimitState[]): {remaining: number | null; limit: number | null} {
+  const byPrincipal = new Map<string, RateLimitState[]>()
+  for (const s of states) byPrincipal.set(s.principal, [...(byPrincipal.get(s.principal) ?? []), s])
+  let remaining: number | null = null
+  let limit: number | null = null
+  for (const list of byPrincipal.values()) {
+    const known = list.filter((s) => s.remaining !== null)
+    if (known.length) remaining = (remaining ?? 0) + Math.min(...known.map((s) => s.remaining as number))
+    const l = list.find((s) => s.limit !== null)?.limit
+    if (l !== undefined && l !== null) limit = (limit ?? 0) + l
+  }
+  return {remaining, limit}
 }

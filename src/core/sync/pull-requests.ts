@@ -5,6 +5,7 @@ import type {ActivityRecord, PullRequestRecord} from '../provider/types.js'
 import type {IssueRefsWrite, PullRequestWrite, RepoSyncState} from '../store/types.js'
 import type {SyncContext} from './context.js'
 import {mergeReviews, needsActivity} from './reviews.js'
+import {preferRepositoryActivity} from '../provider/activity.js'
 import {readAhead} from './prefetch.js'
 
 /** Resume point of the PR listing; tied to the query it belongs to. */
@@ -45,6 +46,30 @@ export function incrementalSince(state: RepoSyncState, overlapMs: number): strin
   if (!state.prWatermark || !state.maxPrUpdatedAt) return null
   const from = Math.min(Date.parse(state.prWatermark), Date.parse(state.maxPrUpdatedAt))
   return new Date(from - overlapMs).toISOString()
+}
+
+/** The repository's activity grouped by PR (one walk of `/pullrequests/activity`). */
+async function collectRepositoryActivity(ctx: SyncContext, repo: string): Promise<Map<number, ActivityRecord[]>> {
+  const byPr = new Map<number, ActivityRecord[]>()
+  for await (const page of ctx.provider.repositoryActivity!(repo, ctx.signal)) {
+    for (const {pullRequest, activity} of page.items) {
+      const list = byPr.get(pullRequest)
+      if (list) list.push(activity)
+      else byPr.set(pullRequest, [activity])
+    }
+  }
+  return byPr
+}
+
+/** The listed PRs that are new or changed since stored (all of them under --full). */
+export async function changedPullRequests(ctx: SyncContext, repo: string, records: PullRequestRecord[], full: boolean): Promise<PullRequestRecord[]> {
+  const {options} = ctx
+  const known = await ctx.store.pullRequestSyncInfo(options.connection, repo, records.map((r) => r.pullRequest.id))
+  return records.filter((r) => {
+    const k = known.get(r.pullRequest.id)
+    if (full || !k || k.updatedAt !== r.pullRequest.updatedAt) return true
+    return options.reviews && k.reviewsFor !== r.pullRequest.updatedAt
+  })
 }
 
 /**
@@ -105,22 +130,29 @@ async function listPullRequests(ctx: SyncContext, repo: string, listing: Listing
   const {since, startedAt, full, cursor} = listing
   const ids = new Set<number>()
   let seen = 0
+  // Every PR's activity from one repository-level walk, when that is cheaper than one listing per PR.
+  let repoActivity: Map<number, ActivityRecord[]> | null | undefined
   ctx.emit({type: 'repo', repo, phase: 'pullRequests', done: 0, total: null})
   for await (const page of readAhead(ctx.provider.pullRequests(repo, {updatedSince: since, cursor}, ctx.signal))) {
     const records = page.items
     for (const r of records) ids.add(r.pullRequest.id)
-    const known = await ctx.store.pullRequestSyncInfo(options.connection, repo, records.map((r) => r.pullRequest.id))
     // Activity users are not added: commenters who never reviewed are not people the model tracks.
-    const changed = records.filter((r) => {
-      const k = known.get(r.pullRequest.id)
-      if (full || !k || k.updatedAt !== r.pullRequest.updatedAt) return true
-      return options.reviews && k.reviewsFor !== r.pullRequest.updatedAt
-    })
+    const changed = await changedPullRequests(ctx, repo, records, full)
+    if (repoActivity === undefined) {
+      // Decided once, on the first page of a complete listing (the sample the decision needs).
+      const needing = changed.filter(needsActivity).length
+      repoActivity = options.reviews && since === null && ctx.provider.repositoryActivity && preferRepositoryActivity(page.total ?? records.length, records, needing)
+        ? await ctx.fetchLimit(() => collectRepositoryActivity(ctx, repo))
+        : null
+    }
     const users: User[] = []
     const writes = await Promise.all(changed.map(async (record): Promise<PullRequestWrite> => {
       users.push(...record.users)
       if (!options.reviews) return {pullRequest: record.pullRequest, mergeCommitShort: record.mergeCommitShort}
-      const activity = needsActivity(record) ? await ctx.fetchLimit(() => collectActivity(ctx, repo, record.pullRequest.id)) : null
+      // A PR missing from the repository's activity (reviewed after it was read) is asked for alone.
+      const activity = needsActivity(record)
+        ? repoActivity?.get(record.pullRequest.id) ?? await ctx.fetchLimit(() => collectActivity(ctx, repo, record.pullRequest.id))
+        : null
       return {pullRequest: record.pullRequest, mergeCommitShort: record.mergeCommitShort, reviews: mergeReviews(record.reviews, activity)}
     }))
     const issueRefs: IssueRefsWrite[] = changed.map((r: PullRequestRecord) => ({

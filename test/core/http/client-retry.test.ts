@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest'
 import {BudgetExhaustedError, HttpError, NetworkError} from '../../../src/core/errors.js'
 import type {Harness} from './helpers.js'
+import {START} from './fake-clock.js'
 import {eventsOf, harness, script} from './helpers.js'
 
 const PATH = '/2.0/repositories/ws'
@@ -126,12 +127,24 @@ describe('retries', () => {
     expect(eventsOf(h.events, 'rateLimitWait').every((e) => e.reason === '429')).toBe(true)
   })
 
-  it('ends an endless 429 storm with BudgetExhaustedError (exit 5)', async () => {
-    h = harness({retry: {maxAttempts: 4}})
+  it('ends an endless Cloud 429 storm only at the --max-wait deadline (exit 5)', async () => {
+    h = harness({retry: {maxAttempts: 4}, waitDeadline: START + 10 * 60_000})
     script(h.pool, PATH, [{status: 429, body: {type: 'error', error: {message: 'Rate limit for this resource has been exceeded'}}}])
     const err = await h.client.request('/repositories/ws').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(BudgetExhaustedError)
+    expect((err as BudgetExhaustedError).code).toBe('max_wait')
     expect((err as BudgetExhaustedError).exitCode).toBe(5)
+    // Four quick tries, then one look per minute (no request of ours is in the window) until the deadline.
+    expect(h.calls().length).toBeGreaterThan(4 + 5)
+    expect(h.clock.now()).toBeLessThanOrEqual(START + 10 * 60_000)
+  })
+
+  it('ends an endless Data Center 429 storm (Retry-After) with BudgetExhaustedError (exit 5)', async () => {
+    h = harness({retry: {maxAttempts: 4}, provider: 'datacenter'})
+    script(h.pool, PATH, [{status: 429, headers: {'retry-after': '1'}}])
+    const err = await h.client.request('/repositories/ws').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(BudgetExhaustedError)
+    expect((err as BudgetExhaustedError).code).toBe('rate_limited')
     expect(h.calls()).toHaveLength(4)
   })
 

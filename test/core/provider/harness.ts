@@ -3,6 +3,7 @@
  * and a Provider over it; plus a complete listing of everything a sync reads, for comparison with
  * `world.truth(...)`.
  */
+import {preferRepositoryActivity} from '../../../src/core/provider/activity.js'
 import type {EntityMap, EntityName, User} from '../../../src/core/model.js'
 import {createHttpClient} from '../../../src/core/http/client.js'
 import type {HttpClient} from '../../../src/core/http/types.js'
@@ -69,10 +70,18 @@ export async function listEverything(provider: Provider, options: {commitFiles: 
   const addUsers = (list: User[]): void => list.forEach((u) => users.set(u.id, u))
   out.repository = await all(provider.repositories())
   await each(out.repository, 4, async (repo) => {
-    for (const record of await all(provider.pullRequests(repo.key))) {
+    const records = await all(provider.pullRequests(repo.key))
+    const needing = records.filter((r) => r.reviews.length > 0).length
+    // Where cheaper, every PR's activity comes from one repository-level listing, as the engine does.
+    let byPr: Map<number, ActivityRecord[]> | null = null
+    if (provider.repositoryActivity && preferRepositoryActivity(records.length, records, needing)) {
+      byPr = new Map()
+      for (const {pullRequest, activity} of await all(provider.repositoryActivity(repo.key))) byPr.set(pullRequest, [...(byPr.get(pullRequest) ?? []), activity])
+    }
+    for (const record of records) {
       addUsers(record.users)
       let activity: ActivityRecord[] | null = null
-      if (record.reviews.length > 0) activity = await all(provider.pullRequestActivity(repo.key, record.pullRequest.id))
+      if (record.reviews.length > 0) activity = byPr?.get(record.pullRequest.id) ?? await all(provider.pullRequestActivity(repo.key, record.pullRequest.id))
       out.pullRequest.push(record.pullRequest)
       if (record.mergeCommitShort) shortMerges.push({pr: record.pullRequest, short: record.mergeCommitShort})
       out.review.push(...mergeReviews(record.reviews, activity))

@@ -7,8 +7,9 @@ import {extractIssueKeys} from '../../../src/core/issue-keys.js'
 import type {Commit, CommitFile, EntityMap, EntityName, IssueRef, PullRequest, Repository, Review, User} from '../../../src/core/model.js'
 import type {
   ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Page, Provider, PullRequestListOptions,
-  PullRequestRecord, RepoCounts, RepoListOptions,
+  PullRequestRecord, RepoCounts, RepoListOptions, RepoPlan, RepoPlanInput,
 } from '../../../src/core/provider/types.js'
+import {planByListing} from '../../../src/core/provider/plan-estimate.js'
 import {HttpError} from '../../../src/core/errors.js'
 import {hashOf} from '../store/fixtures.js'
 
@@ -247,6 +248,10 @@ export class FakeProvider implements Provider {
     await this.request('counts', repo, signal)
     const r = this.repoOf(repo)
     return {pullRequests: r.prs.length, commits: r.commits.size, branches: r.branches.length}
+  }
+
+  planRepo(repo: string, input: RepoPlanInput, signal?: AbortSignal): Promise<RepoPlan> {
+    return planByListing(this, repo, input, 1, signal)
   }
 
   branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>> {

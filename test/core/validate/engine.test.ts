@@ -149,6 +149,19 @@ describe('validate engine', () => {
     expect(byId(report, 'credential:1')?.status).toBe('warn')
   })
 
+  it('rate limit exhausted by our own earlier runs does not blame other clients; headroom by our count does', async () => {
+    const limited = new HttpError('429', 429)
+    const provider = fakeProvider({identity: async () => { throw limited }, repos: {'acme/a': limited, 'acme/b': limited}})
+    const ours: RateLimitState[] = [{credentialId: 'default/1', principal: 'cloud-user:{u-1}', limit: 1000, remaining: 0, resetAt: NOW + 600_000, waitingUntil: null, used: 1000}]
+    const own = byId(await runValidation(deps({provider}, ours)), 'rate-limit')
+    expect(own?.detail).toMatch(/bb-integrate itself spent 1,000 requests in the window \(earlier runs included\)/)
+    expect(own?.detail).not.toMatch(/other clients/)
+    const theirs: RateLimitState[] = [{...ours[0]!, used: 12}]
+    const other = byId(await runValidation(deps({provider}, theirs)), 'rate-limit')
+    expect(other?.detail).toMatch(/counted only 12 requests .* other clients of the same principal are spending it/)
+    expect(other?.detail).toMatch(/0 of 1,000 left/)
+  })
+
   it('low headroom warns; --strict turns the warning into a failure', async () => {
     const states: RateLimitState[] = [{credentialId: 'default/1', principal: 'p', limit: 1000, remaining: 20, resetAt: null, waitingUntil: null, used: 1}]
     const lax = await runValidation(deps({}, states))

@@ -20,6 +20,12 @@ const REVIEW_SCRIPTS: ReadonlyArray<readonly [Script, number]> = [
   [[], 15],
 ]
 
+/** Every reviewer asks for changes (some approve afterwards): the shape that makes review times dear. */
+const CHANGE_REQUEST_SCRIPTS: ReadonlyArray<readonly [Script, number]> = [
+  [['changes_request'], 60],
+  [['changes_request', 'approval'], 40],
+]
+
 const COMMENT_COUNTS: ReadonlyArray<readonly [number, number]> = [[0, 35], [1, 25], [2, 20], [3, 12], [5, 8]]
 
 export interface ReviewPlan {
@@ -33,6 +39,8 @@ export interface ReviewPlan {
   /** Times of pushes to the source branch after the PR opened (each an `update`). */
   pushes: readonly number[]
   longDiscussion: boolean
+  /** Reviewers request changes (adversarial datasets). */
+  changeRequests?: boolean
 }
 
 export interface ReviewHistory {
@@ -70,7 +78,7 @@ export function buildReviewHistory(rng: Rng, plan: ReviewPlan): ReviewHistory {
   const reviewers = rng.sample(others, rng.range(0, Math.min(3, others.length)))
   const bystanders = others.filter((u) => !reviewers.includes(u))
   const scripts = new Map<WUser, Script>()
-  for (const r of reviewers) scripts.set(r, [...rng.weighted(REVIEW_SCRIPTS)])
+  for (const r of reviewers) scripts.set(r, [...rng.weighted(plan.changeRequests ? CHANGE_REQUEST_SCRIPTS : REVIEW_SCRIPTS)])
   // Anyone may approve on Cloud, not only listed reviewers.
   if (bystanders.length > 0 && rng.chance(0.1)) scripts.set(rng.pick(bystanders), ['approval'])
 

@@ -13,7 +13,7 @@ export interface CustomSize {
   filesPerCommit?: number
 }
 
-export type DatasetName = 'tiny' | 'small' | 'medium' | 'large'
+export type DatasetName = 'tiny' | 'small' | 'adversarial' | 'medium' | 'large'
 
 export interface RepoPlan {
   prs: number
@@ -24,6 +24,8 @@ export interface RepoPlan {
   longDiscussion: boolean
   /** The named datasets' deliberately empty repository (named "sandbox"). */
   sandbox?: boolean
+  /** Every reviewer requests changes: review times need activity for nearly every PR. */
+  changeRequests?: boolean
 }
 
 export interface ContainerPlan {
@@ -57,6 +59,19 @@ function small(): DatasetPlan {
       {projects: 2, repos: [repo(60, 200, true), repo(30, 80), repo(15, 50), repo(5, 20)]},
       {projects: 1, repos: [repo(20, 60), repo(8, 30), repo(0, 12)]},
     ],
+  }
+}
+
+/**
+ * small's shape, where every reviewer requests changes: the listing then cannot give review times,
+ * and one activity listing per PR costs far more than the repository-level listing.
+ */
+function adversarial(): DatasetPlan {
+  const plan = small()
+  return {
+    name: 'adversarial',
+    users: plan.users,
+    containers: plan.containers.map((c) => ({...c, repos: c.repos.map((r) => ({...r, changeRequests: true}))})),
   }
 }
 
@@ -106,8 +121,9 @@ export function planFor(dataset: DatasetName | CustomSize | string): DatasetPlan
   switch (dataset) {
     case 'tiny': return tiny()
     case 'small': return small()
+    case 'adversarial': return adversarial()
     case 'medium': return medium()
     case 'large': return large()
-    default: throw new Error(`unknown dataset "${String(dataset)}" (tiny, small, medium, large, or a custom size)`)
+    default: throw new Error(`unknown dataset "${String(dataset)}" (tiny, small, adversarial, medium, large, or a custom size)`)
   }
 }

@@ -344,6 +344,7 @@ class RepoGenerator {
       closed,
       pushes: d.pushes.filter((t) => t > d.openAt && t < untilAt),
       longDiscussion: d.longDiscussion,
+      changeRequests: this.ctx.plan.changeRequests === true,
     })
     d.pr = {
       id: d.id,

@@ -7,12 +7,14 @@
  * - DC: projects; repositories per project; pull requests per repository (state=ALL); activities
  *   per PR; branches, commits per repository; changes per commit.
  * An empty listing still costs one request (an empty repository: one for branches, one for commits).
- * `reviewsFromListing` counts activity only for PRs whose review times the PR listing cannot give.
+ * Cloud's activity is the cheaper of one listing per PR and the repository-level listing of every
+ * PR's (visible) entries. `reviewsFromListing` counts activity only for PRs whose review times the PR listing cannot give.
  * Each world activity entry is one entry in either flavour's activity listing. The commit count
  * assumes one listing reaches every commit (Cloud's /commits does; on DC it is a lower bound, since
  * DC lists per branch). Identity and permission checks are not counted.
  */
 import {CLOUD_DIFFSTAT_PAGELEN_MAX, CLOUD_PAGELEN_MAX, CLOUD_PR_PAGELEN_MAX, DC_LIMIT_MAX} from './limits.js'
+import {visibleActivity} from '../cloud/activity.js'
 import {repoKeyOf} from './truth.js'
 import type {Flavor, WPullRequest, World} from './types.js'
 
@@ -55,7 +57,13 @@ export function minimumRequestsOf(world: World, flavor: Flavor, options: Minimum
       const d = world.detail(repoKeyOf(r))
       total += pages(d.pullRequests.length, prPage)
       if (options.reviews) {
-        for (const pr of d.pullRequests) if (!options.reviewsFromListing || needsActivity(flavor, pr)) total += pages(pr.activity.length, prPage)
+        let perPr = 0
+        for (const pr of d.pullRequests) if (!options.reviewsFromListing || needsActivity(flavor, pr)) perPr += pages(pr.activity.length, prPage)
+        // Cloud also lists every PR's activity in one repository-level listing: whichever is cheaper.
+        const repoLevel = cloud && d.pullRequests.length > 0
+          ? pages(d.pullRequests.reduce((n, pr) => n + visibleActivity(pr).length, 0), prPage)
+          : Number.POSITIVE_INFINITY
+        total += Math.min(perPr, repoLevel)
       }
       total += pages(d.branches.length, list)
       total += pages(d.commits.length, list)

@@ -16,7 +16,7 @@ export const REPO_FIELDS = [
 export const SINGLE_REPO_FIELDS = REPO_FIELDS.split(',').filter((f) => f !== 'next').map((f) => f.slice('values.'.length)).join(',')
 
 export const PR_FIELDS = [
-  'next',
+  'next', 'size',
   ...['id', 'title', 'state', 'source.branch.name', 'destination.branch.name', 'created_on', 'updated_on',
     'merge_commit.hash', 'comment_count', 'participants.role', 'participants.approved',
     'participants.state', 'participants.participated_on'].map((f) => `values.${f}`),
@@ -38,6 +38,9 @@ export const ACTIVITY_FIELDS = [
   'values.update.date', 'values.update.state', ...user('values.update.author'),
   'values.comment.created_on', ...user('values.comment.user'),
 ].join(',')
+
+/** The repository-level listing: the same entries, each with the id of its pull request. */
+export const REPO_ACTIVITY_FIELDS = `${ACTIVITY_FIELDS},values.pull_request.id`
 
 export const COMMIT_FIELDS = [
   'next', 'values.hash', 'values.date', 'values.message', 'values.author.raw', ...user('values.author.user'),

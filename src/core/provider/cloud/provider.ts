@@ -6,13 +6,15 @@ import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
   ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, IdentityOptions, Page,
-  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions,
+  Provider, PullRequestListOptions, PullRequestRecord, RepositoryActivityRecord, RepoCounts, RepoListOptions, RepoPlan, RepoPlanInput,
 } from '../types.js'
-import {PR_STATES_ALL} from '../types.js'
+import {emptyRepoPlan, exactly, PR_STATES_ALL} from '../types.js'
+import {extrapolateCommits, filesPlan, samplePlan} from '../plan-estimate.js'
+import {preferRepositoryActivity, repositoryActivityPages} from '../activity.js'
 import {seg, splitRepoKey} from '../keys.js'
 import {toIsoUtc} from '../time.js'
 import {
-  ACTIVITY_FIELDS, BRANCH_FIELDS, COMMIT_FIELDS, DIFFSTAT_FIELDS, PR_FIELDS, REPO_FIELDS, SINGLE_PR_FIELDS, SINGLE_REPO_FIELDS,
+  ACTIVITY_FIELDS, BRANCH_FIELDS, REPO_ACTIVITY_FIELDS, COMMIT_FIELDS, DIFFSTAT_FIELDS, PR_FIELDS, REPO_FIELDS, SINGLE_PR_FIELDS, SINGLE_REPO_FIELDS,
   WORKSPACE_FIELDS,
 } from './fields.js'
 import {
@@ -28,6 +30,9 @@ import {decodeMultiCursor, encodeMultiCursor} from './multi-cursor.js'
 
 /** Page sizes: 100 is the global maximum; PRs and activity reject more than 50; diffstat allows 5000. */
 export const CLOUD_PAGELEN = {default: 100, pullRequests: 50, activity: 50, diffstat: 5000} as const
+
+/** Commit pages a plan reads before it extrapolates the rest of a long history. */
+const PLAN_COMMIT_PAGES = 5
 
 /** Encoded include/exclude length above which /commits is asked with a POST form instead of a URL. */
 const MAX_URL_REFS = 4000
@@ -133,7 +138,7 @@ export class CloudProvider implements Provider {
     }
     for await (const page of cloudPages<CloudPullRequest>(this.client, `/repositories/${seg(container)}/${seg(slug)}/pullrequests`,
       query, {cursor: options.cursor, signal})) {
-      yield {items: page.values.map((pr) => mapCloudPullRequest(pr, repo)), cursor: page.next}
+      yield {items: page.values.map((pr) => mapCloudPullRequest(pr, repo)), cursor: page.next, total: page.size}
     }
   }
 
@@ -143,6 +148,20 @@ export class CloudProvider implements Provider {
       `/repositories/${seg(container)}/${seg(slug)}/pullrequests/${seg(id)}/activity`,
       {pagelen: CLOUD_PAGELEN.activity, fields: ACTIVITY_FIELDS}, {signal})) {
       yield {items: page.values.map(mapCloudActivity), cursor: page.next}
+    }
+  }
+
+  async *repositoryActivity(repo: string, signal?: AbortSignal): AsyncIterable<Page<RepositoryActivityRecord>> {
+    const {container, slug} = splitRepoKey(repo)
+    for await (const page of cloudPages<CloudActivity & {pull_request?: {id?: number}}>(this.client,
+      `/repositories/${seg(container)}/${seg(slug)}/pullrequests/activity`,
+      {pagelen: CLOUD_PAGELEN.activity, fields: REPO_ACTIVITY_FIELDS}, {signal})) {
+      const items: RepositoryActivityRecord[] = []
+      for (const raw of page.values) {
+        const id = raw.pull_request?.id
+        if (typeof id === 'number') items.push({pullRequest: id, activity: mapCloudActivity(raw)})
+      }
+      yield {items, cursor: page.next}
     }
   }
 
@@ -157,6 +176,89 @@ export class CloudProvider implements Provider {
     ])
     // Commits use iterator pagination without `size`: unknowable without listing them.
     return {pullRequests: sizeOf(prs.body), commits: null, branches: sizeOf(branches.body)}
+  }
+
+  /**
+   * Cloud counts PRs (`size`) but not commits. PRs: the first page of the sync's own listing (with
+   * `size`) gives the total and a sample of how many need activity. Branches: the sync's listing.
+   * Commits: the sync's own walk for up to PLAN_COMMIT_PAGES pages; a longer history is extrapolated
+   * from the dates seen back to `commitsSince`, and said to be an estimate. Commit files: one diffstat
+   * request per new commit.
+   */
+  async planRepo(repo: string, input: RepoPlanInput, signal?: AbortSignal): Promise<RepoPlan> {
+    const plan = emptyRepoPlan(true)
+    const {container, slug} = splitRepoKey(repo)
+    const base = `/repositories/${seg(container)}/${seg(slug)}`
+    let since = input.commitsSince
+    if (input.fetchRepository) {
+      plan.requests.repository = exactly(1)
+      const found = await this.repository(repo, signal)
+      if (!found) return emptyRepoPlan(false)
+      since ??= found.createdAt
+    }
+    if (input.prs) {
+      const since = toIsoUtc(input.prsSince)
+      const res = await this.client.request<CloudPaged<CloudPullRequest>>(`${base}/pullrequests`, {
+        query: {
+          state: [...PR_STATES_ALL], pagelen: CLOUD_PAGELEN.pullRequests, sort: '-updated_on', fields: PR_FIELDS,
+          q: since ? `updated_on > ${since.replace(/Z$/, '+00:00')}` : undefined,
+        },
+        signal,
+      })
+      const sample = (res.body?.values ?? []).map((pr) => mapCloudPullRequest(pr, repo))
+      const total = sizeOf(res.body) ?? sample.length
+      plan.pullRequests = exactly(total)
+      plan.requests.pullRequests = exactly(Math.max(1, Math.ceil(total / CLOUD_PAGELEN.pullRequests)))
+      const changed = input.changed ? await input.changed(sample) : sample
+      const needing = changed.filter((r) => r.reviews.length > 0).length
+      if (input.reviews && input.prsSince === null && preferRepositoryActivity(total, sample, needing)) {
+        // The sync walks the repository's activity once (see syncPullRequests); its length is estimated.
+        const pages = repositoryActivityPages(total, sample)
+        plan.requests.activity = {low: Math.max(1, Math.floor(pages * 0.8)), high: Math.ceil(pages * 1.25)}
+      } else if (input.reviews) plan.requests.activity = samplePlan(total, sample.length, needing)
+    }
+    if (input.commits) {
+      const heads: string[] = []
+      let pages = 0
+      for await (const page of this.branches(repo, signal)) {
+        pages++
+        heads.push(...page.items.map((b) => b.head))
+      }
+      plan.requests.branches = exactly(Math.max(1, pages))
+      const known = new Set(input.full ? [] : input.knownHeads)
+      const include = [...new Set(heads.filter((h) => !known.has(h)))]
+      // A push since the last sync: the sync reads the repository again for its new metadata.
+      if (include.length > 0 && known.size > 0 && !input.listed) plan.requests.repository = exactly(plan.requests.repository.high + 1)
+      if (include.length > 0) {
+        const walked = await this.countCommits(repo, include, [...known], signal)
+        plan.commits = walked.complete ? exactly(walked.seen)
+          : extrapolateCommits(walked.seen, walked.newest, walked.oldest, since)
+        plan.requests.commits = walked.complete ? exactly(walked.pages)
+          : {low: Math.ceil(plan.commits.low / CLOUD_PAGELEN.default), high: Math.ceil(plan.commits.high / CLOUD_PAGELEN.default)}
+      }
+    }
+    if (input.commitFiles) plan.requests.commitFiles = filesPlan(plan.commits, input)
+    return plan
+  }
+
+  private async countCommits(repo: string, include: string[], exclude: string[], signal?: AbortSignal): Promise<{seen: number; pages: number; complete: boolean; newest: number | null; oldest: number | null}> {
+    let seen = 0
+    let pages = 0
+    let newest: number | null = null
+    let oldest: number | null = null
+    for await (const page of this.commits(repo, {include, exclude}, signal)) {
+      pages++
+      seen += page.items.length
+      for (const {commit} of page.items) {
+        const at = Date.parse(commit.date)
+        if (Number.isNaN(at)) continue
+        newest = newest === null ? at : Math.max(newest, at)
+        oldest = oldest === null ? at : Math.min(oldest, at)
+      }
+      if (page.cursor === null) return {seen, pages, complete: true, newest, oldest}
+      if (pages >= PLAN_COMMIT_PAGES) break
+    }
+    return {seen, pages, complete: pages < PLAN_COMMIT_PAGES, newest, oldest}
   }
 
   async *branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>> {

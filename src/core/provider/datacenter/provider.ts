@@ -7,8 +7,9 @@ import type {HttpClient} from '../../http/types.js'
 import type {CommitFile, Repository} from '../../model.js'
 import type {
   ActivityRecord, Branch, CommitFileOptions, CommitListOptions, CommitRecord, Container, Identity, IdentityOptions, Page,
-  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoListOptions,
+  Provider, PullRequestListOptions, PullRequestRecord, RepoCounts, RepoPlan, RepoPlanInput, RepoListOptions,
 } from '../types.js'
+import {planByListing} from '../plan-estimate.js'
 import {seg, splitRepoKey} from '../keys.js'
 import {toIsoUtc} from '../time.js'
 import {
@@ -156,6 +157,17 @@ export class DataCenterProvider implements Provider {
     const res = await this.client.request<DcPaged<unknown>>(`${repoPath(container, slug)}/branches`, {query: {limit: 1000}, signal})
     const branches = res.body?.isLastPage ? res.body.values?.length ?? res.body.size ?? null : null
     return {pullRequests: null, commits: null, branches}
+  }
+
+  /**
+   * Data Center pages by 1000, so the plan simply walks what the sync will list first, with the
+   * sync's own requests: the PRs (exact count, and which need activity: any reviewer state), the
+   * branches and the commit walks (exact new commits). Activity and commit changes cost one request
+   * per PR / commit; only a discussion or a commit over 1000 entries would cost more.
+   */
+  async planRepo(repo: string, input: RepoPlanInput, signal?: AbortSignal): Promise<RepoPlan> {
+    // Reading a repository costs two requests: the repository and its default branch.
+    return planByListing(this, repo, input, 2, signal)
   }
 
   async *branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>> {

@@ -45,10 +45,14 @@ export const rateLimitCheck: Check = {
       if (list.some((s) => s.nearLimit) && status === 'pass') status = 'warn'
     }
     if (probes.rateLimited) status = 'fail'
-    // Our counts are this process's view; a 429 despite headroom means someone else spends the budget.
-    const othersSpend = probes.rateLimited && [...byPrincipal.values()].flat().some((s) => (s.remaining ?? 0) > 0)
+    // Our counts include earlier runs (the persisted budget): a 429 they explain is our own spending;
+    // a 429 with headroom left by that count means another client of the same principal spends it.
+    const all = [...byPrincipal.values()].flat()
+    const ownSpend = all.filter((s) => s.limit !== null && s.used >= s.limit)
+    const othersSpend = probes.rateLimited && ownSpend.length === 0 && all.some((s) => s.limit !== null && s.used < s.limit)
+    const spentByUs = ownSpend.length ? ` after bb-integrate itself spent ${fmt(Math.max(...ownSpend.map((s) => s.used)))} requests in the window (earlier runs included)` : ''
     const head = probes.rateLimited
-      ? `Budget exhausted: the server answered 429${othersSpend ? ' although this process still counted headroom — other clients of the same principal are spending it' : ''}. `
+      ? `Budget exhausted: the server answered 429${spentByUs}${othersSpend ? ` although bb-integrate counted only ${fmt(Math.max(...all.map((s) => s.used)))} requests in the window (earlier runs included) — other clients of the same principal are spending it` : ''}. `
       : status === 'warn'
         ? 'Budget low. '
         : ''

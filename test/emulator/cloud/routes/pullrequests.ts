@@ -68,6 +68,25 @@ export const pullRequestRoutes: CloudRoute[] = [
     }, {maxPagelen: CLOUD_PR_PAGELEN_MAX})
   }),
 
+  // The repository's activity across all its pull requests, newest first; each entry names its PR.
+  route('GET', '/repositories/:workspace/:repo_slug/pullrequests/activity', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
+    const repo = repoParam(ctx)
+    if (isResponse(repo)) return repo
+    const entries = ctx.world.detail(`${repo.container}/${repo.slug}`).pullRequests
+      .flatMap((pr) => visibleActivity(pr).map((a) => ({pr, a})))
+      .sort((x, y) => y.a.at.localeCompare(x.a.at) || y.pr.id - x.pr.id || y.a.id - x.a.id)
+    const keyOf = (e: {pr: {id: number}; a: {id: number}}) => `${e.pr.id}.${e.a.id}`
+    return iteratorPage(req, entries, (e) => activityEntry(req.origin, ctx.world, repo, e.pr, e.a), {
+      maxPagelen: CLOUD_PR_PAGELEN_MAX,
+      param: 'ctx',
+      cursorOf: (e) => Buffer.from(keyOf(e)).toString('base64url'),
+      startAt: (cursor) => {
+        const key = Buffer.from(cursor, 'base64url').toString('utf8')
+        return entries.findIndex((e) => keyOf(e) === key)
+      },
+    })
+  }),
+
   route('GET', '/repositories/:workspace/:repo_slug/pullrequests/:pull_request_id', ['pullrequest'], ['read:pullrequest:bitbucket'], (req, ctx) => {
     const repo = repoParam(ctx)
     if (isResponse(repo)) return repo
