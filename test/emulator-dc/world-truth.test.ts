@@ -119,7 +119,7 @@ describe('DC rendering of a generated world', () => {
 
     it('raises DC event keys with DC payloads', async () => {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`
-      const events = ['repo:refs_changed', 'pr:opened', 'pr:from_ref_updated', 'pr:merged', 'pr:declined', 'pr:reviewer:approved', 'pr:reviewer:changes_requested', 'pr:comment:added']
+      const events = ['repo:refs_changed', 'pr:opened', 'pr:from_ref_updated', 'pr:merged', 'pr:declined', 'pr:reviewer:approved', 'pr:reviewer:needs_work', 'pr:comment:added']
       const created = await call(emu, `/rest/api/latest/projects/${repo.container}/webhooks`, {method: 'POST', auth, body: {name: 'all', url, events}})
       expect(created.status).toBe(200)
       const opened = await emu.admin.mutate({type: 'pr.create', repo: key, title: 'Webhook check'}, {wait: true})
@@ -155,7 +155,7 @@ describe('DC rendering of a generated world', () => {
       // The merge closed the source branch: DC reports its deletion.
       const source = opened.details.sourceBranch as string
       expect(got.some((g) => g.event === 'repo:refs_changed' && g.body.changes.some((c: Any) => c.type === 'DELETE' && c.ref.displayId === source))).toBe(true)
-      const needsWork = got.find((g) => g.event === 'pr:reviewer:changes_requested')
+      const needsWork = got.find((g) => g.event === 'pr:reviewer:needs_work')
       expect(needsWork?.body.participant.status).toBe('NEEDS_WORK')
     })
   })

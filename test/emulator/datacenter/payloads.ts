@@ -103,7 +103,7 @@ const PR_KEYS: Partial<Record<Event['kind'], string>> = {
   'pr.merged': 'pr:merged',
   'pr.declined': 'pr:declined',
   'pr.approved': 'pr:reviewer:approved',
-  'pr.changes_requested': 'pr:reviewer:changes_requested',
+  'pr.changes_requested': 'pr:reviewer:needs_work',
   'pr.comment': 'pr:comment:added',
 }
 
