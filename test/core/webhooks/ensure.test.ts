@@ -141,8 +141,13 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(writes(fx)).toEqual({})
 
       await expect(deleteWebhooks(ctx, {id: foreign.id})).rejects.toThrow(/not created by bb-integrate/)
+      // Only the named hooks of ours; a foreign id among them is skipped.
+      const [one] = ours(fx)
+      const some = await deleteWebhooks(ctx, {ids: [one!.id, foreign.id]})
+      expect(some.rows.map((r) => r.id)).toEqual([one!.id])
+      expect(fx.config.getConnection('default')?.webhooks).toBeDefined()
       const done = await deleteWebhooks(ctx, {deleteSecret: true})
-      expect(done.rows).toHaveLength(2)
+      expect(done.rows).toHaveLength(1)
       expect(done.secretDeleted).toBe(true)
       expect(ours(fx)).toEqual([])
       expect(fx.emu.state.hooks.get(foreign.id)).toBeDefined()
