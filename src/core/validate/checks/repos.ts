@@ -85,7 +85,7 @@ export const webhooksCheck: Check = {
     const fails: string[] = []
     const warns: string[] = []
     if (!await readWebhookSecret(wctx.secretStore, wctx.connection.name)) fails.push('the webhook secret is missing from the secret store')
-    const listed = await listWebhooks(wctx, {repos: selection})
+    const listed = await listWebhooks(wctx, {repos: selection, concurrency: deps.concurrency})
     for (const e of listed.errors) fails.push(`${e.target}: ${e.reason}`)
     const ours = listed.hooks.filter((h) => h.ours)
     const covered = (repo: string): boolean => ours.some((h) => h.target === repo || (h.scope !== 'repo' && h.target === repo.split('/')[0]))
