@@ -35,6 +35,9 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(await webhooksRow(fx)).toMatchObject({status: 'skip', detail: 'webhooks not configured yet'})
       await ensure(fx, 'https://hooks.example.test/bb', 'repo')
       expect(await webhooksRow(fx)).toMatchObject({status: 'pass', detail: expect.stringMatching(/^3 hooks of ours cover 3 selected repositories; secret set/)})
+      // With webhooks configured their permissions are required too, and this credential has them.
+      const report = await validateConnection({env, config: fx.config, secretStore: fx.store, timeoutMs: 5000})
+      expect(report.checks.filter((c) => c.status === 'fail')).toEqual([])
 
       const [first, second] = fx.emu.state.hooks.list()
       first!.url = 'https://elsewhere.example.test/'
