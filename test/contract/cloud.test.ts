@@ -135,6 +135,13 @@ describe('Cloud responses validate against the Cloud 2.0 OpenAPI spec', () => {
     await check('GET /workspaces/{workspace}/hooks', `/workspaces/${repo.container}/hooks`, 200)
     await check('GET /workspaces/{workspace}/hooks/{uid}', `/workspaces/${repo.container}/hooks/${encodeURIComponent(ws.uuid)}`, 200)
     await check('PUT /workspaces/{workspace}/hooks/{uid}', `/workspaces/${repo.container}/hooks/${encodeURIComponent(ws.uuid)}`, 200, {method: 'PUT', body})
+    // A duplicate event is refused (the spec declares no body for that 400).
+    const dup = await fetch(`${emu.apiBase}${base}/hooks`, {method: 'POST', headers: {Authorization: auth, 'Content-Type': 'application/json'}, body: JSON.stringify({...body, events: ['repo:push', 'repo:push']})})
+    expect(dup.status).toBe(400)
+    // Workspace hooks are for the workspace's owners only.
+    const member = emu.world.users()[1]!
+    const notOwner = emu.admin.createToken({kind: 'api-token', user: member.uuid})
+    await check('GET /workspaces/{workspace}/hooks', `/workspaces/${repo.container}/hooks`, 403, {auth: notOwner.authorization})
     // A token without webhook scopes gets Cloud's 403 with {required, granted} in error.detail (see QUIRKS).
     const reader = emu.admin.createToken({kind: 'api-token', scopes: ['read:repository:bitbucket']})
     await check(`GET ${RS}/hooks`, `${base}/hooks`, 403, {auth: reader.authorization})

@@ -105,6 +105,15 @@ describe('Data Center responses validate against the DC 9.4 OpenAPI spec', () =>
     await check(`PUT ${P}/webhooks/{webhookId}`, `/api/latest/projects/${repo.container}/webhooks/${project.id}`, 200, {method: 'PUT', body})
     await check(`POST ${R}/webhooks/test`, `${base}/webhooks/test?url=${encodeURIComponent('http://127.0.0.1:9/x')}`, 200, {method: 'POST'})
     await check(`POST ${P}/webhooks/test`, `/api/latest/projects/${repo.container}/webhooks/test?url=${encodeURIComponent('http://127.0.0.1:9/x')}`, 200, {method: 'POST'})
+    await check(`POST ${R}/webhooks`, `${base}/webhooks`, 400, {method: 'POST', body: {...body, events: ['pr:reviewer:changes_requested']}})
+
+    // The delivery log: nothing yet (204), then the failed delivery to a closed port.
+    const latest = `${base}/webhooks/${created.id}/latest?outcome=ERROR`
+    const none = await fetch(`${emu.url}/rest${latest}`, {headers: {Authorization: auth}})
+    expect(none.status).toBe(204)
+    await emu.admin.mutate({type: 'push', repo: `${repo.container}/${repo.slug}`, commits: 1}, {wait: true})
+    const failed = (await check(`GET ${R}/webhooks/{webhookId}/latest`, latest, 200)) as {event: string; result: {outcome: string}}
+    expect(failed).toMatchObject({event: 'repo:refs_changed', result: {outcome: 'ERROR'}})
 
     // Spec gap: GET …/webhooks declares "a page of webhooks" with no schema; check it as a DC page of RestWebhook.
     const res = await fetch(`${emu.url}/rest${base}/webhooks`, {headers: {Authorization: auth}})
@@ -115,5 +124,14 @@ describe('Data Center responses validate against the DC 9.4 OpenAPI spec', () =>
       properties: {size: {type: 'integer'}, limit: {type: 'integer'}, isLastPage: {type: 'boolean'}, start: {type: 'integer'}, nextPageStart: {type: 'integer'}, values: {type: 'array', items: spec.ref('RestWebhook')}},
     }, list, 'GET …/webhooks → 200 (page of RestWebhook)')
     expect((list as {values: unknown[]}).values).toHaveLength(1)
+
+    // Same gap for …/webhooks/search: the repository's hooks plus its project's.
+    const found: unknown = await (await fetch(`${emu.url}/rest${base}/webhooks/search`, {headers: {Authorization: auth}})).json()
+    spec.validateWith({
+      type: 'object',
+      required: ['size', 'limit', 'isLastPage', 'values', 'start'],
+      properties: {size: {type: 'integer'}, limit: {type: 'integer'}, isLastPage: {type: 'boolean'}, start: {type: 'integer'}, nextPageStart: {type: 'integer'}, values: {type: 'array', items: spec.ref('RestWebhook')}},
+    }, found, 'GET …/webhooks/search → 200 (page of RestWebhook)')
+    expect((found as {values: Array<{scopeType: string}>}).values.map((h) => h.scopeType)).toEqual(['repository', 'project'])
   })
 })

@@ -9,6 +9,8 @@ import {ConfigStore} from '../config/store.js'
 import {openConnection, type OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {UsageError} from '../errors.js'
+import {createWebhookApi} from '../provider/webhook-api.js'
+import {webhookContext} from '../webhooks/context.js'
 import {probeReachability} from './net.js'
 import {runValidation} from './run.js'
 import type {ValidateCredential, ValidateDeps, ValidateReport} from './types.js'
@@ -109,7 +111,11 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
       const raw = await resolve(meta.store).get(account)
       return raw === null ? null : parseSecret(raw, account)
     },
-    features: {webhooks: false},
+    features: {webhooks: Boolean(connection?.webhooks)},
+    webhooks: opened ? webhookContext({
+      connection: opened.connection, api: createWebhookApi({kind: opened.connection.provider, client: opened.client}),
+      provider: opened.provider, secretStores: resolve, config: null, signal: options.signal,
+    }) : null,
     reach: probeReachability,
     now,
     checkTimeoutMs: timeoutMs,

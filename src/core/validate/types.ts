@@ -3,6 +3,7 @@ import type {StoredSecret} from '../auth/types.js'
 import type {HttpClient} from '../http/types.js'
 import type {ProviderKind} from '../model.js'
 import type {Provider} from '../provider/types.js'
+import type {WebhookContext} from '../webhooks/context.js'
 import type {ReachOptions, ReachResult} from './net.js'
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip'
@@ -53,8 +54,10 @@ export interface ValidateDeps {
   usingEnvToken: boolean
   /** Read a credential's stored secret (OAuth expiry, keychain reachability). */
   readSecret?: (meta: CredentialMeta) => Promise<StoredSecret | null>
-  /** Features whose permissions must be present. Webhooks do not exist yet: false. */
+  /** Features whose permissions must be present (webhooks: once `webhooks ensure` recorded a setup). */
   features: {webhooks: boolean}
+  /** The connection opened for webhook administration (the webhooks row); null when it could not be opened. */
+  webhooks?: WebhookContext | null
   reach: (url: string, options: ReachOptions) => Promise<ReachResult>
   now: () => number
   /** Per check; a check that runs longer fails with a timeout row. */

@@ -14,6 +14,8 @@ export interface DeleteOptions {
   repos?: string[]
   /** Only this hook (it must be ours). */
   id?: string
+  /** Only these hooks, e.g. the ones a receiver created for itself (foreign ones are still left alone). */
+  ids?: string[]
   dryRun?: boolean
   /** Also delete the connection's webhook secret (when every hook of ours is gone). */
   deleteSecret?: boolean
@@ -37,10 +39,11 @@ export async function deleteWebhooks(ctx: WebhookContext, options: DeleteOptions
   }
   const rows: WebhookRow[] = []
   let foreignWithId = false
+  const only = options.ids ? new Set(options.ids) : options.id === undefined ? null : new Set([options.id])
   for (const {scope, target} of targets) {
     try {
       for (const hook of await listAll(ctx, scope, target)) {
-        if (options.id !== undefined && hook.id !== options.id) continue
+        if (only && !only.has(hook.id)) continue
         if (!isOurs(hook, connection.name)) {
           foreignWithId ||= options.id !== undefined
           continue
@@ -63,7 +66,7 @@ export async function deleteWebhooks(ctx: WebhookContext, options: DeleteOptions
     }
   }
   const clean = !rows.some((r) => r.action === 'error')
-  const everything = options.id === undefined && (options.repos ?? []).length === 0
+  const everything = only === null && (options.repos ?? []).length === 0
   let secretDeleted = false
   if (!dryRun && clean && everything) {
     if (options.deleteSecret) secretDeleted = await deleteWebhookSecret(ctx.secretStore, connection.name)

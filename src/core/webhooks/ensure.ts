@@ -13,6 +13,10 @@ import {
 } from './context.js'
 import {ensureWebhookSecret, readWebhookSecret} from './secret.js'
 
+/** A receiver that registers its hooks on start (and removes them on stop) needs both halves. */
+export {deleteWebhooks, type DeleteOptions, type DeleteResult} from './delete.js'
+export {openWebhooks, type OpenedWebhooks} from './open.js'
+
 export interface EnsureOptions {
   /** Default: the URL recorded by the last ensure. */
   url?: string

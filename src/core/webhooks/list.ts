@@ -29,29 +29,36 @@ export interface ListResult {
   errors: Array<{target: string; scope: WebhookScope; reason: string}>
 }
 
-export async function listWebhooks(ctx: WebhookContext, options: {repos?: string[]} = {}): Promise<ListResult> {
+export async function listWebhooks(ctx: WebhookContext, options: {repos?: string[]; concurrency?: number} = {}): Promise<ListResult> {
   const {connection, api} = ctx
   const recorded = connection.webhooks
   const desired = recorded ? {url: recorded.url, events: normaliseEvents(api.kind, recorded.events)} : null
   const repos = await targetRepos(ctx, options.repos)
   const containerHooks = containerHooksOf(ctx)
-  const result: ListResult = {hooks: [], errors: []}
+  const targets: Array<{scope: WebhookScope; target: string}> = []
   for (const [container, members] of byContainer(repos)) {
-    const targets: Array<{scope: WebhookScope; target: string}> = []
     if ((await containerHooks(container)).available) targets.push({scope: containerScope(api.kind), target: container})
     targets.push(...members.map((r) => ({scope: 'repo' as const, target: r})))
-    for (const {scope, target} of targets) {
-      try {
-        for (const hook of await listAll(ctx, scope, target)) {
-          const ours = isOurs(hook, connection.name)
-          result.hooks.push({
-            target, scope, id: hook.id, url: hook.url, description: hook.description, events: hook.events, active: hook.active,
-            secretSet: hook.secretUnknown ? null : hook.hasSecret, ours, drift: ours && desired ? drift(hook, desired) : null,
-          })
-        }
-      } catch (error) {
-        result.errors.push({target, scope, reason: errorReason(error)})
-      }
+  }
+  // A few targets at a time (validate reads hundreds of repositories within its time budget), kept in order.
+  const {default: pLimit} = await import('p-limit')
+  const limit = pLimit(options.concurrency ?? 8)
+  const settled = await Promise.all(targets.map(({scope, target}) => limit(async () => {
+    try {
+      return {scope, target, hooks: await listAll(ctx, scope, target), error: null}
+    } catch (error) {
+      return {scope, target, hooks: [], error: errorReason(error)}
+    }
+  })))
+  const result: ListResult = {hooks: [], errors: []}
+  for (const {scope, target, hooks, error} of settled) {
+    if (error !== null) result.errors.push({target, scope, reason: error})
+    for (const hook of hooks) {
+      const ours = isOurs(hook, connection.name)
+      result.hooks.push({
+        target, scope, id: hook.id, url: hook.url, description: hook.description, events: hook.events, active: hook.active,
+        secretSet: hook.secretUnknown ? null : hook.hasSecret, ours, drift: ours && desired ? drift(hook, desired) : null,
+      })
     }
   }
   return result

@@ -6,6 +6,7 @@
 import {readFileSync} from 'node:fs'
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {secretAccount, serializeSecret} from '../../../src/core/auth/secret.js'
 import {readEnv} from '../../../src/core/env.js'
 import {UsageError} from '../../../src/core/errors.js'
 import {deleteWebhooks} from '../../../src/core/webhooks/delete.js'
@@ -140,8 +141,13 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(writes(fx)).toEqual({})
 
       await expect(deleteWebhooks(ctx, {id: foreign.id})).rejects.toThrow(/not created by bb-integrate/)
+      // Only the named hooks of ours; a foreign id among them is skipped.
+      const [one] = ours(fx)
+      const some = await deleteWebhooks(ctx, {ids: [one!.id, foreign.id]})
+      expect(some.rows.map((r) => r.id)).toEqual([one!.id])
+      expect(fx.config.getConnection('default')?.webhooks).toBeDefined()
       const done = await deleteWebhooks(ctx, {deleteSecret: true})
-      expect(done.rows).toHaveLength(2)
+      expect(done.rows).toHaveLength(1)
       expect(done.secretDeleted).toBe(true)
       expect(ours(fx)).toEqual([])
       expect(fx.emu.state.hooks.get(foreign.id)).toBeDefined()
@@ -165,3 +171,33 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
     })
   })
 }
+
+describe('webhooks ensure without admin rights', () => {
+  it('Cloud: a workspace member gets repository hooks from auto, and an error row (nothing written) for --scope workspace', async () => {
+    fx = await setupFixture({flavor: 'cloud'})
+    const member = fx.emu.world.users()[1]!
+    const token = fx.emu.admin.createToken({kind: 'api-token', user: member.uuid})
+    fx.config.updateCredential('default', '1', {email: token.login as string})
+    await fx.store.set(secretAccount('default', '1'), serializeSecret({kind: 'api-token', token: token.secret}))
+    const {ctx} = await open(fx)
+    const container = fx.selection[0]!.split('/')[0]!
+
+    fx.emu.admin.resetStats()
+    const refused = await ensureWebhooks(ctx, {url: URL_A, scope: 'workspace'})
+    expect(refused.rows).toEqual([{target: container, scope: 'workspace', action: 'error', id: null, url: URL_A, events: refused.events,
+      reason: expect.stringMatching(/not its owner: only owners may install workspace hooks/)}])
+    expect(writes(fx)).toEqual({})
+
+    const auto = await ensureWebhooks(ctx, {url: URL_A, scope: 'auto'})
+    expect(auto.rows.map((r) => [r.target, r.scope, r.action])).toEqual(fx.selection.map((k) => [k, 'repo', 'create']))
+  })
+
+  it('Data Center: without REPO_ADMIN every repository is an error row naming the permission', async () => {
+    fx = await setupFixture({flavor: 'datacenter'})
+    const {ctx} = await open(fx)
+    const result = await ensureWebhooks(ctx, {url: URL_A})
+    expect(result.rows.map((r) => [r.target, r.scope, r.action])).toEqual(fx.selection.map((k) => [k, 'repo', 'error']))
+    for (const row of result.rows) expect(row.reason).toContain('REPO_ADMIN')
+    expect(fx.emu.state.hooks.list()).toEqual([])
+  })
+})

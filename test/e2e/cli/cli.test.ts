@@ -22,9 +22,9 @@ const KNOWN_BUGS = {SYNC_PARSE_JSON: false, NOT_FOUND_JSON: false}
 const itUnless = (bug: boolean) => (bug ? it.fails : it)
 
 const COMMANDS = ['connect', 'sync', 'validate', 'export', 'demo']
-const TOPICS = ['auth', 'repos']
+const TOPICS = ['auth', 'repos', 'webhooks']
 /** Every runnable command whose --help must work. */
-const ALL_COMMANDS = ['connect', 'disconnect', 'sync', 'validate', 'export', 'demo', 'auth status', 'repos list', 'repos select']
+const ALL_COMMANDS = ['connect', 'disconnect', 'sync', 'validate', 'export', 'demo', 'auth status', 'repos list', 'repos select', 'webhooks ensure', 'webhooks list', 'webhooks delete', 'webhooks test']
 
 let configDir: string
 

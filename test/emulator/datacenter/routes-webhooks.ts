@@ -3,7 +3,8 @@
  * stored on the hook (delivery signs with it) but never rendered back. Repository hooks need REPO_ADMIN,
  * project hooks PROJECT_ADMIN.
  */
-import type {Hook} from '../server/hooks.js'
+import {DELIVERY_LOG, type Hook} from '../server/hooks.js'
+import type {Delivery} from '../server/webhooks.js'
 import type {EmuRequest, EmuResponse, Route, RouteContext} from '../server/types.js'
 import {NO_SUCH_WEBHOOK, badRequest, notFound} from './errors.js'
 import {isResponse, projectParam, repoParam} from './lookup.js'
@@ -11,12 +12,15 @@ import {pagedResponse} from './paging.js'
 import {REPO, api, jsonBody, ok} from './route-kit.js'
 import {testWebhook} from './webhook-test.js'
 
-/** Event keys DC 9.4 accepts on a webhook. */
+/**
+ * Event keys DC accepts on a webhook. The documented "changes requested" is `pr:reviewer:needs_work`:
+ * a live server refuses `pr:reviewer:changes_requested` and `pr:to_ref_updated` ("the event … is unknown").
+ */
 export const DC_WEBHOOK_EVENTS = [
   'repo:refs_changed', 'repo:modified', 'repo:forked', 'repo:comment:added', 'repo:comment:edited', 'repo:comment:deleted',
-  'repo:secret_detected', 'mirror:repo_synchronized', 'pr:opened', 'pr:from_ref_updated', 'pr:to_ref_updated', 'pr:modified',
+  'repo:secret_detected', 'mirror:repo_synchronized', 'pr:opened', 'pr:from_ref_updated', 'pr:modified',
   'pr:merged', 'pr:declined', 'pr:deleted', 'pr:reviewer:approved', 'pr:reviewer:unapproved', 'pr:reviewer:needs_work',
-  'pr:reviewer:changes_requested', 'pr:reviewer:updated', 'pr:comment:added', 'pr:comment:edited', 'pr:comment:deleted', 'project:modified',
+  'pr:reviewer:updated', 'pr:comment:added', 'pr:comment:edited', 'pr:comment:deleted', 'project:modified',
 ]
 
 type Scope = Hook['scope']
@@ -142,6 +146,39 @@ function hookRoutes(base: string, kind: 'repository' | 'project', permission: st
         return testWebhook(req, ctx)
       },
     }),
+    ...(kind === 'repository' ? api('GET', `${base}/webhooks/search`, {
+      scopes,
+      // The repository's hooks plus its project's (which fire for it too), optionally by scope type and event.
+      handler: (req, ctx) => {
+        const scope = scopeOf(ctx, kind)
+        if (isResponse(scope)) return scope
+        const scopeType = req.query.get('scopeType')
+        if (scopeType !== null && scopeType !== 'repository' && scopeType !== 'project') return badRequest(`Unknown scopeType: ${scopeType}.`)
+        const event = req.query.get('event')
+        const project = {type: 'container' as const, key: scope.key.split('/')[0] ?? ''}
+        const hooks = [
+          ...(scopeType !== 'project' ? ctx.state.hooks.list(scope) : []),
+          ...(scopeType !== 'repository' ? ctx.state.hooks.list(project) : []),
+        ].filter((h) => !event || h.events.includes(event)).sort((a, b) => Number(a.id) - Number(b.id))
+        return pagedResponse(req.query, hooks, renderHook)
+      },
+    }) : []),
+    ...api('GET', `${base}/webhooks/:webhookId/latest`, {
+      scopes,
+      handler: (req, ctx) => {
+        const scope = scopeOf(ctx, kind)
+        if (isResponse(scope)) return scope
+        const hook = findHook(ctx, scope)
+        if (isResponse(hook)) return hook
+        const outcome = req.query.get('outcome')
+        if (outcome !== null && !['SUCCESS', 'FAILURE', 'ERROR'].includes(outcome)) return badRequest(`Unknown outcome: ${outcome}.`)
+        const event = req.query.get('event')
+        const log = (ctx.state.scratch.get(DELIVERY_LOG) as Delivery[] | undefined) ?? []
+        const latest = log.filter((d) => d.hookId === hook.id && d.outcome !== 'pending' && (!event || d.eventKey === event)
+          && (!outcome || outcomeOf(d) === outcome)).at(-1)
+        return latest ? ok(renderInvocation(latest, hook)) : {status: 204}
+      },
+    }),
     ...api('GET', `${base}/webhooks/:webhookId`, {
       scopes,
       handler: (_req, ctx) => {
@@ -181,6 +218,34 @@ function hookRoutes(base: string, kind: 'repository' | 'project', permission: st
       },
     }),
   ]
+}
+
+/** SUCCESS: a 2xx answer; FAILURE: another answer; ERROR: no answer (refused, timed out). */
+function outcomeOf(d: Delivery): 'SUCCESS' | 'FAILURE' | 'ERROR' {
+  if (d.outcome === 'delivered') return 'SUCCESS'
+  return d.attempts.at(-1)?.status == null ? 'ERROR' : 'FAILURE'
+}
+
+/**
+ * RestDetailedInvocation. The spec types `start`/`finish` as int32, which an epoch-millisecond time cannot
+ * be, so they are left out; the time is in `result` (an open object in the spec).
+ */
+function renderInvocation(d: Delivery, hook: Hook): Record<string, unknown> {
+  const last = d.attempts.at(-1)
+  const outcome = outcomeOf(d)
+  return {
+    id: d.id,
+    event: d.eventKey,
+    eventScope: hook.scope.type === 'repository' ? {type: 'repository', id: hook.scope.key} : {type: 'project', id: hook.scope.key},
+    duration: last?.durationMs ?? 0,
+    request: {url: d.url, method: 'POST', headers: Object.fromEntries(Object.entries(d.headers).filter(([k]) => k !== 'X-Hub-Signature'))},
+    result: {
+      outcome,
+      at: last?.at ?? null,
+      description: outcome === 'ERROR' ? (last?.error ?? 'no response') : `HTTP ${last?.status ?? 0}`,
+      ...(last?.status == null ? {} : {statusCode: last.status}),
+    },
+  }
 }
 
 export const webhookRoutes: Route[] = [

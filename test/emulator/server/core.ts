@@ -3,6 +3,7 @@
  * The HTTP pipeline (pipeline.ts) and the admin API (admin.ts) both work on it.
  */
 import type {DeliveryOptions} from './webhooks.js'
+import {DELIVERY_LOG} from './hooks.js'
 import {WebhookDispatcher} from './webhooks.js'
 import {FaultInjector} from './faults.js'
 import {Router} from './router.js'
@@ -37,6 +38,8 @@ export class EmulatorCore {
     this.webhooks = new WebhookDispatcher(options.webhooks, () => {
       this.stats.webhookDeliveries += 1
     })
+    // Read by Data Center's `…/webhooks/{id}/latest` (the delivery log).
+    this.state.scratch.set(DELIVERY_LOG, this.webhooks.deliveries)
   }
 
   /** Deliver the webhooks a mutation raises; returns the delivery ids. */

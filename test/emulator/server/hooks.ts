@@ -45,3 +45,6 @@ export class HookRegistry {
       (h.scope.type === 'repository' && h.scope.key === repoKey) || (h.scope.type === 'container' && h.scope.key === container)))
   }
 }
+
+/** `state.scratch` key of the emulator's delivery log (the dispatcher's `Delivery[]`), read by hook routes. */
+export const DELIVERY_LOG = 'webhooks.deliveries'

@@ -63,7 +63,7 @@ interface DcTestResponse {
 interface DcInvocation {
   event?: string
   start?: number
-  result?: {description?: string; outcome?: string; error?: string} | null
+  result?: {description?: string; outcome?: string; error?: string; at?: string} | null
 }
 
 export class DataCenterWebhookApi implements WebhookApi {
@@ -125,14 +125,21 @@ export class DataCenterWebhookApi implements WebhookApi {
     return {ok: status >= 200 && status < 300, status, detail: `the receiver at ${hook.url} answered HTTP ${status}`}
   }
 
-  /** `GET …/webhooks/{id}/latest?outcome=FAILURE`: 204 when no delivery failed. */
+  /**
+   * `GET …/webhooks/{id}/latest?outcome=FAILURE` (an error answer) then `…=ERROR` (no answer): 204 when
+   * there is none. The later of the two is the last failed delivery.
+   */
   async latestFailure(hook: Webhook, signal?: AbortSignal): Promise<WebhookFailure | null> {
-    const res = await this.client.request<DcInvocation | string>(`${hooksPath(hook.scope, hook.target)}/${seg(hook.id)}/latest`, {
-      query: {outcome: 'FAILURE'}, signal, okStatuses: [204],
-    })
-    if (res.status === 204 || typeof res.body !== 'object' || res.body === null) return null
-    const at = typeof res.body.start === 'number' ? new Date(res.body.start).toISOString() : null
-    const result = res.body.result ?? {}
-    return {at, event: res.body.event ?? null, detail: result.description ?? result.error ?? result.outcome ?? 'delivery failed'}
+    const found: WebhookFailure[] = []
+    for (const outcome of ['FAILURE', 'ERROR']) {
+      const res = await this.client.request<DcInvocation | string>(`${hooksPath(hook.scope, hook.target)}/${seg(hook.id)}/latest`, {
+        query: {outcome}, signal, okStatuses: [204],
+      })
+      if (res.status === 204 || typeof res.body !== 'object' || res.body === null) continue
+      const result = res.body.result ?? {}
+      const at = typeof res.body.start === 'number' ? new Date(res.body.start).toISOString() : typeof result.at === 'string' ? result.at : null
+      found.push({at, event: res.body.event ?? null, detail: result.description ?? result.error ?? outcome.toLowerCase()})
+    }
+    return found.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''))[0] ?? null
   }
 }

@@ -61,14 +61,49 @@ export const reposCheck: Check = {
   },
 }
 
+/**
+ * Once `webhooks ensure` recorded a setup: every selected repository is covered by a hook of ours (on it
+ * or on its workspace/project), the secret is in the store, URL and events are as ensured, and (Data
+ * Center) the last delivery did not fail.
+ */
 export const webhooksCheck: Check = {
   id: 'webhooks',
   title: 'Webhooks present with a secret',
-  async run({deps}) {
-    if (!deps.features.webhooks) {
-      return [row(this.id, this.title, 'skip', 'webhooks not configured yet', null)]
+  async run(ctx) {
+    const {deps} = ctx
+    const ensured = deps.webhooks?.connection.webhooks
+    if (!deps.features.webhooks || !ensured) {
+      return [row(this.id, this.title, 'skip', 'webhooks not configured yet',
+        'No `webhooks ensure` was run for this connection; run `bb-integrate webhooks ensure --url URL` to keep the store current in real time.')]
     }
-    // The webhook feature will report here once `webhooks ensure` records what it manages.
-    return [row(this.id, this.title, 'skip', 'webhook checks are not implemented yet', null)]
+    const gate = await ctx.authGate()
+    if (gate) return [row(this.id, this.title, 'skip', gate)]
+    const wctx = deps.webhooks!
+    const selection = deps.connection?.selection ?? []
+    if (selection.length === 0) return [row(this.id, this.title, 'skip', 'no repositories selected to check webhooks on')]
+    const [{listWebhooks}, {readWebhookSecret}] = await Promise.all([import('../../webhooks/list.js'), import('../../webhooks/secret.js')])
+    const fails: string[] = []
+    const warns: string[] = []
+    if (!await readWebhookSecret(wctx.secretStore, wctx.connection.name)) fails.push('the webhook secret is missing from the secret store')
+    const listed = await listWebhooks(wctx, {repos: selection, concurrency: deps.concurrency})
+    for (const e of listed.errors) fails.push(`${e.target}: ${e.reason}`)
+    const ours = listed.hooks.filter((h) => h.ours)
+    const covered = (repo: string): boolean => ours.some((h) => h.target === repo || (h.scope !== 'repo' && h.target === repo.split('/')[0]))
+    const bare = selection.filter((r) => !covered(r) && !listed.errors.some((e) => e.target === r))
+    if (bare.length > 0) fails.push(`no webhook of ours on ${plural(bare.length, 'selected repository', 'selected repositories')} (${bare.slice(0, 3).join(', ')}${bare.length > 3 ? ', …' : ''})`)
+    for (const h of ours) if (h.drift?.length) fails.push(`${h.target}: ${h.drift.join(', ')} differ from what was ensured`)
+    const perTarget = new Map<string, number>()
+    for (const h of ours) perTarget.set(`${h.scope}:${h.target}`, (perTarget.get(`${h.scope}:${h.target}`) ?? 0) + 1)
+    const dups = [...perTarget].filter(([, n]) => n > 1).map(([t]) => t.slice(t.indexOf(':') + 1))
+    if (dups.length > 0) warns.push(`more than one hook of ours on ${dups.join(', ')}`)
+    for (const h of ours) {
+      const failure = await wctx.api.latestFailure({id: h.id, scope: h.scope, target: h.target, url: h.url, description: h.description,
+        events: h.events, active: h.active, hasSecret: Boolean(h.secretSet)}, wctx.signal)
+      if (failure) warns.push(`the last failed delivery to ${h.url} (${h.target}${failure.at ? `, ${failure.at}` : ''}${failure.event ? `, ${failure.event}` : ''}): ${failure.detail}`)
+    }
+    if (fails.length > 0) return [row(this.id, this.title, 'fail', [...fails, ...warns].join('; ') + '.', 'Run `bb-integrate webhooks ensure` to put them back as ensured.')]
+    if (warns.length > 0) return [row(this.id, this.title, 'warn', warns.join('; ') + '.', 'Check the receiver is up and reachable (`bb-integrate webhooks test`); run `bb-integrate webhooks ensure` to remove duplicates.')]
+    return [row(this.id, this.title, 'pass',
+      `${plural(ours.length, 'hook')} of ours cover ${plural(selection.length, 'selected repository', 'selected repositories')}; secret set; URL and ${ensured.events.length} events as ensured.`)]
   },
 }

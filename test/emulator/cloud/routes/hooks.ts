@@ -8,9 +8,10 @@ import {randomUUID} from 'node:crypto'
 import type {Hook} from '../../server/hooks.js'
 import type {EmuRequest, EmuResponse, RouteContext} from '../../server/types.js'
 import type {WContainer, WRepo} from '../../world/types.js'
-import {badRequest, notFound} from '../errors.js'
+import {badRequest, cloudError, notFound} from '../errors.js'
 import {isResponse, repoParam, route, workspaceParam} from '../lookup.js'
 import {pageOf} from '../paging.js'
+import {ownsWorkspace} from './user.js'
 import {repositoryRef, workspace} from '../render.js'
 import type {CloudRoute} from '../scopes.js'
 import {cloudTime} from '../time.js'
@@ -89,7 +90,9 @@ function applyBody(body: HookBody, hook: Hook, creating: boolean): EmuResponse |
     if (!Array.isArray(body.events) || body.events.length === 0) return badRequest('events: At least one event is required.')
     const bad = body.events.find((e) => typeof e !== 'string' || !CLOUD_EVENTS.includes(e))
     if (bad !== undefined) return badRequest(`events: "${String(bad)}" is not a valid event.`)
-    hook.events = [...new Set(body.events as string[])]
+    // webhook_subscription.events is uniqueItems: Cloud refuses a duplicate rather than folding it.
+    if (new Set(body.events).size !== body.events.length) return badRequest('events: Duplicate events are not allowed.')
+    hook.events = [...(body.events as string[])]
   }
   if (body.description !== undefined) hook.description = String(body.description)
   if (body.active !== undefined) hook.active = body.active !== false
@@ -168,7 +171,10 @@ export const hookRouteList: CloudRoute[] = [
   }),
   ...hookRoutes('/workspaces/:workspace', (ctx) => {
     const w = workspaceParam(ctx)
-    return isResponse(w) ? w : {type: 'workspace', workspace: w}
+    if (isResponse(w)) return w
+    // "Only workspace owners can install webhooks on workspaces"; others (and access tokens) get 403.
+    if (!ownsWorkspace(ctx)) return cloudError(403, `You must be an owner of workspace ${w.key} to manage its webhooks.`)
+    return {type: 'workspace', workspace: w}
   }),
   {
     ...route('GET', '/hook_events/:subject_type', [], [], (req, ctx) => {

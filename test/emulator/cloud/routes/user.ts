@@ -32,6 +32,12 @@ function administers(ctx: RouteContext, user: WUser): boolean {
   return ctx.world.users()[0]?.uuid === user.uuid
 }
 
+/** The caller is a user who owns the workspaces (access tokens own nothing). */
+export function ownsWorkspace(ctx: RouteContext): boolean {
+  const user = caller(ctx)
+  return user !== undefined && administers(ctx, user)
+}
+
 export const userRoutes: CloudRoute[] = [
   route('GET', '/user', ['account'], ['read:user:bitbucket'], (req, ctx) => {
     const user = caller(ctx)
