@@ -12,6 +12,9 @@ import ReposList from './commands/repos/list.js'
 import ReposSelect from './commands/repos/select.js'
 import Sync from './commands/sync.js'
 import Validate from './commands/validate.js'
+import Worker from './commands/worker.js'
+import WorkersRetry from './commands/workers/retry.js'
+import WorkersStatus from './commands/workers/status.js'
 
 export const COMMANDS = {
   'auth:status': AuthStatus,
@@ -23,4 +26,7 @@ export const COMMANDS = {
   'repos:select': ReposSelect,
   sync: Sync,
   validate: Validate,
+  worker: Worker,
+  'workers:retry': WorkersRetry,
+  'workers:status': WorkersStatus,
 }
