@@ -86,7 +86,6 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       if (queued && (flags.since !== undefined || flags.full || flags.path !== undefined || !flags.prs || !flags.reviews || !flags.commits || !flags['commit-files'])) {
         throw new UsageError('Queued syncs are incremental syncs of everything: --since, --full, --path and --no-… do not apply to --enqueue / --workers.', {code: 'bad_usage', remedy: 'Drop those flags, or run a plain `bb-integrate sync` for a one-off sync.'})
       }
-      const shard = null
       const since = flags.since === undefined ? null : parseSince(flags.since)
       const concurrency = parseConcurrency(flags.concurrency)
       for (const key of flags.repo ?? []) {
@@ -153,7 +152,6 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         commitFiles: flags['commit-files'],
         pathPrefix: flags.path ?? null,
         concurrency,
-        shard,
         plan: flags.plan,
         requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000),
       }, {

@@ -12,7 +12,6 @@ import {DEFAULT_CONCURRENCY, DEFAULT_OVERLAP_MS} from './options.js'
 import type {SyncOptions} from './options.js'
 import {estimateRequests, estimateSeconds} from './plan.js'
 import {syncPullRequests} from './pull-requests.js'
-import {inShard} from './shard.js'
 
 export type SyncSummary = Omit<Extract<SyncEvent, {type: 'summary'}>, 'type'>
 
@@ -35,7 +34,6 @@ export function resolveOptions(o: SyncOptions): ResolvedOptions {
     commitFiles: o.commitFiles ?? true,
     pathPrefix: o.pathPrefix || null,
     concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
-    shard: o.shard ?? null,
     plan: o.plan ?? false,
     overlapMs: o.overlapMs ?? DEFAULT_OVERLAP_MS,
     requestsPerHour: o.requestsPerHour ?? 1000,
@@ -55,9 +53,7 @@ async function resolveTargets(ctx: SyncContext): Promise<Target[]> {
       for (const r of page.items) targets.push({key: r.key, listed: r})
     }
   }
-  return targets
-    .filter((t) => inShard(options.connection, t.key, options.shard))
-    .sort((a, b) => a.key.localeCompare(b.key))
+  return targets.sort((a, b) => a.key.localeCompare(b.key))
 }
 
 /** Make sure the repository row exists (and is fresh when told so). Returns false when it is gone. */
@@ -148,7 +144,8 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
     total = targets.length
     deps.emit({
       type: 'start', at: ctx.now(), connection: options.connection, provider: deps.provider.kind, store: deps.store.description,
-      repos: targets.length, full: options.full, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
+      // `shard` stays in the v1 event for compatibility; --shard was replaced by the job queue (docs/workers.md).
+      repos: targets.length, full: options.full, shard: null,
     })
     const repoLimit = pLimit(options.concurrency)
     if (options.plan) {
