@@ -2,7 +2,7 @@
  * `npm run bench`: measures bb-integrate against the emulator and writes docs/BENCHMARKS.md.
  * Every figure is a ratio against a baseline run side by side in the same invocation.
  *   --quick     smaller datasets (minutes → seconds), for trying the harness
- *   --only a,b  run only some sections: coldstart, listing, sidebyside, large, ratelimit, rss, store, nochange
+ *   --only a,b  run only some sections: coldstart, listing, sidebyside, large, ratelimit, rss, store, nochange, workers
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -326,6 +326,33 @@ ${row(`bb-integrate store, worst case: 1 repo × ${int(worst.commitsPerRepo)} co
 
 Target: ≥ 50,000 entities/s (the first row: the shape \`sync\` writes). The worst case shows the limit: commit hashes are
 random keys, so each insert dirties a different page of a large B-tree, and the WAL carries a page per insert.`)
+    }
+    if (want('workers')) {
+      log('workers…')
+      const {benchWorkers} = await import('./workers.js')
+      const windowMs = 100
+      const limit = 128
+      const dataset = quick ? '1x6x3x6' : '1x12x4x8'
+      const rows = await benchWorkers({dataset, windowMs, limit, quick})
+      const {loadavg, cpus} = await import('node:os')
+      const load = loadavg()[0] ?? 0
+      const table = rows.map((r) => `| ${r.principals} | ${r.workers} | ${int(r.requests)} | ${fmt(r.seconds, 1)} s | ${fmt(r.perSecond, 1)}/s | ${fmt(r.boundPerSecond, 1)}/s | **${fmt(r.ratio)}** | ${r.rateLimited} |`).join('\n')
+      sections.push(`## Workers: throughput against the shared rate-limit bound
+
+\`bb-integrate worker\` processes (the built CLI, \`--concurrency 4\` each) drain one PostgreSQL queue filled by \`sync --enqueue\`
+(Cloud emulator, dataset \`${dataset}\` per principal, every entity). Each principal is a connection with a different user's
+API token; the emulator limits each to ${limit} requests per rolling "hour" of ${(windowMs * 60) / 1000} s, and
+\`BB_INTEGRATE_RATE_WINDOW_MS=${windowMs}\` shrinks the clients' clock to match (${limit}/h → a cap of ${Math.floor(limit / 62)} per ${windowMs} ms
+window; docs/workers.md). Bound = principals × cap / window: the most a client may send without a 429. Time runs from
+the first job's start until the queue is empty.
+
+| principals | workers | requests | time | requests/s | bound | ratio to bound | 429s |
+|---|---|---|---|---|---|---|---|
+${table}
+
+Target: ratio ≥ 0.9 with 0 × 429; more workers on one principal never exceed its bound.
+One-minute load average at the end of the run: ${fmt(load, 1)} on ${cpus().length} cores (every worker, PostgreSQL and the
+emulator share them).`)
     }
   } finally {
     rmSync(scratch, {recursive: true, force: true})

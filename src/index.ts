@@ -17,6 +17,9 @@ import WebhooksEnsure from './commands/webhooks/ensure.js'
 import WebhooksList from './commands/webhooks/list.js'
 import WebhooksListen from './commands/webhooks/listen.js'
 import WebhooksTest from './commands/webhooks/test.js'
+import Worker from './commands/worker.js'
+import WorkersRetry from './commands/workers/retry.js'
+import WorkersStatus from './commands/workers/status.js'
 
 export const COMMANDS = {
   'auth:status': AuthStatus,
@@ -33,4 +36,7 @@ export const COMMANDS = {
   'webhooks:list': WebhooksList,
   'webhooks:listen': WebhooksListen,
   'webhooks:test': WebhooksTest,
+  'workers:retry': WorkersRetry,
+  'workers:status': WorkersStatus,
+  worker: Worker,
 }

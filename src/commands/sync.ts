@@ -23,7 +23,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     '<%= config.bin %> sync',
     '<%= config.bin %> sync --repo acme/api --repo acme/web --since 2026-01-01',
     '<%= config.bin %> sync --json --max-wait 600 | jq -c \'select(.type=="summary")\'',
-    '<%= config.bin %> sync --store postgres://bb@db/metrics --shard 2/4',
+    '<%= config.bin %> sync --store postgres://bb@db/metrics --enqueue',
+    '<%= config.bin %> sync --store postgres://bb@db/metrics --workers 4',
     '<%= config.bin %> sync --plan',
   ]
 
@@ -39,7 +40,9 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     concurrency: Flags.integer({description: 'Repositories (and API calls) in flight at once.', default: 4, env: 'BB_INTEGRATE_CONCURRENCY'}),
     'max-wait': Flags.integer({description: 'Give up (exit 5, resumable) rather than wait for rate limits past this many seconds from start.', min: 0, env: 'BB_INTEGRATE_MAX_WAIT'}),
     store: Flags.string({description: 'Store: a SQLite path, sqlite:///path or postgres://… (default: <data dir>/bb-integrate.db).', env: 'BB_INTEGRATE_STORE'}),
-    shard: Flags.string({description: 'Sync only shard i of n (1-based, e.g. 2/4): split repositories across machines.'}),
+    shard: Flags.string({description: 'Removed: queue the repositories with --enqueue and run `bb-integrate worker` on each machine.', hidden: true}),
+    enqueue: Flags.boolean({description: 'Queue one sync job per repository in the PostgreSQL store and return (`bb-integrate worker` runs them).', exclusive: ['workers', 'plan']}),
+    workers: Flags.integer({description: 'Queue the repositories and run this many workers here until the queue is empty (PostgreSQL store).', min: 1, max: 64, exclusive: ['enqueue', 'plan']}),
     plan: Flags.boolean({description: 'Print the requests the sync would make (exact, or an estimate with a range) and the rate-limit time, then exit without syncing. With --json, as NDJSON `plan` events.'}),
   }
 
@@ -51,7 +54,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     // time in a process that mostly waits on the network. The flag is read at every collection.
     const {setFlagsFromString} = await import('node:v8')
     setFlagsFromString('--heap-growing-percent=50')
-    const [{runSync, httpEventBridge, startGate, parseShard, parseSince, parseConcurrency}, {readEnv}, {openConnection}, {openStore}] = await Promise.all([
+    const [{runSync, httpEventBridge, startGate, parseSince, parseConcurrency}, {readEnv}, {openConnection}, {openStore}] = await Promise.all([
       import('../core/sync/index.js'),
       import('../core/env.js'),
       import('../core/connection.js'),
@@ -73,7 +76,16 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     let closeAll: () => Promise<void> = async () => undefined
     try {
       // Flags first: a typo must not cost a connection or a store migration.
-      const shard = flags.shard === undefined ? null : parseShard(flags.shard)
+      if (flags.shard !== undefined) {
+        throw new UsageError('--shard was removed: a shard whose machine stops is never synced, and every shard spends the whole rate budget.', {
+          code: 'shard_removed',
+          remedy: 'Queue the repositories with `bb-integrate sync --store postgres://… --enqueue` and run `bb-integrate worker --store postgres://…` on each machine (docs/workers.md).',
+        })
+      }
+      const queued = flags.enqueue || flags.workers !== undefined
+      if (queued && (flags.since !== undefined || flags.full || flags.path !== undefined || !flags.prs || !flags.reviews || !flags.commits || !flags['commit-files'])) {
+        throw new UsageError('Queued syncs are incremental syncs of everything: --since, --full, --path and --no-… do not apply to --enqueue / --workers.', {code: 'bad_usage', remedy: 'Drop those flags, or run a plain `bb-integrate sync` for a one-off sync.'})
+      }
       const since = flags.since === undefined ? null : parseSince(flags.since)
       const concurrency = parseConcurrency(flags.concurrency)
       for (const key of flags.repo ?? []) {
@@ -109,6 +121,23 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         await (closed ??= Promise.allSettled([store.close(), opened.close()]))
       }
       const {connection} = opened
+      if (queued) {
+        const {runQueued} = await import('../core/workers/sync-queued.js')
+        const result = await runQueued({
+          opened, store, storeUrl: flags.store, repos: flags.repo ?? [], workers: flags.workers ?? null,
+          env, emit: sink, signal: controller.signal, concurrency,
+        })
+        await closeAll()
+        await finish()
+        if (result.summary === null) {
+          // --enqueue: no sync ran, so no summary; one line says what was queued.
+          if (json) process.stdout.write(JSON.stringify({v: 1, type: 'enqueued', connection: connection.name, repos: result.enqueued, coalesced: result.coalesced}) + '\n')
+          else process.stderr.write(`Queued ${result.enqueued} repositories of "${connection.name}" (${result.coalesced} merged into jobs already waiting); run \`bb-integrate worker\` to sync them.\n`)
+          emitted = true
+        }
+        if (result.summary?.stopReason === 'errors') this.finishWith(ExitCode.Failure, json)
+        return
+      }
       const summary = await runSync({
         connection: connection.name,
         repos: flags.repo,
@@ -125,7 +154,6 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         commitFiles: flags['commit-files'],
         pathPrefix: flags.path ?? null,
         concurrency,
-        shard,
         plan: flags.plan,
         requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000),
       }, {

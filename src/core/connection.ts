@@ -36,7 +36,7 @@ export interface OpenConnectionOptions {
   warn?: (message: string) => void
   clock?: Clock
   /** Extra client options (timeouts, retry policy) — tests and `validate`. */
-  http?: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'limiter' | 'random' | 'userAgent'>>
+  http?: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'limiter' | 'random' | 'userAgent' | 'sharedBudget'>>
 }
 
 export interface OpenedConnection {

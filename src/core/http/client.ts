@@ -180,6 +180,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           waitedMs += ms
         },
       })
+      // Other processes spend this principal's budget too: the shared ledger has the last word.
+      if (options.sharedBudget) await options.sharedBudget.take(credential.principal, signal)
       const attemptHeaders = {...headers, authorization: await authorizationFor(credential)}
       emit({type: 'request', method, url: url.href, credentialId: credential.id, attempt: attempts})
       stats.requests++
@@ -268,6 +270,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           continue
         }
         pool.throttle(credential, clock.now() + delayMs)
+        if (options.sharedBudget) await options.sharedBudget.pause(credential.principal, clock.now() + delayMs)
         if (attempts >= policy.maxAttempts) {
           throw new BudgetExhaustedError(
             `Bitbucket answered 429 (rate limited) ${attempts} times for ${method} ${shown()}; giving up for now.`,

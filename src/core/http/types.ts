@@ -1,6 +1,7 @@
 import type {Dispatcher} from 'undici'
 import type {Clock} from '../clock.js'
 import type {BudgetLedger} from './budget-ledger.js'
+import type {SharedBudget} from './shared-budget.js'
 
 /**
  * One credential of a connection. Several credentials of one connection are rotated when one is
@@ -92,6 +93,8 @@ export interface HttpClientOptions {
   random?: () => number
   onEvent?: (event: HttpEvent) => void
   userAgent?: string
+  /** A budget shared with other processes (workers), consulted before every request and told of every 429. */
+  sharedBudget?: SharedBudget
   /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read for the default dispatcher (default process.env). */
   env?: NodeJS.ProcessEnv
 }

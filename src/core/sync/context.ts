@@ -21,10 +21,9 @@ export interface SyncDeps {
 }
 
 /** Options with every default applied. */
-export type ResolvedOptions = Required<Omit<SyncOptions, 'repos' | 'selection' | 'since' | 'pathPrefix' | 'shard'>> & Pick<SyncOptions, 'repos' | 'selection'> & {
+export type ResolvedOptions = Required<Omit<SyncOptions, 'repos' | 'selection' | 'since' | 'pathPrefix'>> & Pick<SyncOptions, 'repos' | 'selection'> & {
   since: string | null
   pathPrefix: string | null
-  shard: SyncOptions['shard'] | null
 }
 
 /** Bounded work queue: `limit(fn)` runs fn when a slot is free. */

@@ -13,7 +13,6 @@ import type {SyncOptions} from './options.js'
 import {budgetNow, planTargets, waitSeconds} from './plan.js'
 import {addRanges, midpoint} from '../provider/plan-estimate.js'
 import {syncPullRequests} from './pull-requests.js'
-import {inShard} from './shard.js'
 
 export type SyncSummary = Omit<Extract<SyncEvent, {type: 'summary'}>, 'type'>
 
@@ -36,7 +35,6 @@ export function resolveOptions(o: SyncOptions): ResolvedOptions {
     commitFiles: o.commitFiles ?? true,
     pathPrefix: o.pathPrefix || null,
     concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
-    shard: o.shard ?? null,
     plan: o.plan ?? false,
     overlapMs: o.overlapMs ?? DEFAULT_OVERLAP_MS,
     requestsPerHour: o.requestsPerHour ?? 1000,
@@ -58,12 +56,10 @@ async function resolveTargets(ctx: SyncContext): Promise<Target[]> {
     // The listing names every repository the credential sees: a stored one it left out is gone.
     const listed = new Set(targets.map((t) => t.key))
     for (const key of await ctx.store.repositoryKeys(options.connection)) {
-      if (!listed.has(key) && inShard(options.connection, key, options.shard)) await markDeleted(ctx, key)
+      if (!listed.has(key)) await markDeleted(ctx, key)
     }
   }
-  return targets
-    .filter((t) => inShard(options.connection, t.key, options.shard))
-    .sort((a, b) => a.key.localeCompare(b.key))
+  return targets.sort((a, b) => a.key.localeCompare(b.key))
 }
 
 /** Make sure the repository row exists (and is fresh when told so). Returns false when it is gone. */
@@ -184,7 +180,8 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
     total = targets.length
     deps.emit({
       type: 'start', at: ctx.now(), connection: options.connection, provider: deps.provider.kind, store: deps.store.description,
-      repos: targets.length, full: options.full, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
+      // `shard` stays in the v1 event for compatibility; --shard was replaced by the job queue (docs/workers.md).
+      repos: targets.length, full: options.full, shard: null,
     })
     const repoLimit = pLimit(options.concurrency)
     if (options.plan) {

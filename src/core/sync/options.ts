@@ -20,7 +20,6 @@ export interface SyncOptions {
   pathPrefix?: string | null
   /** Repositories synced at once, and API calls (activity, files) in flight at once. */
   concurrency?: number
-  shard?: Shard | null
   /** Estimate requests and time, sync nothing. */
   plan?: boolean
   /** How far before the watermark the PR query starts, for clock skew and late commits (default 5 min). */
@@ -29,24 +28,8 @@ export interface SyncOptions {
   requestsPerHour?: number
 }
 
-/** 1-based, like jest and Playwright: `--shard 1/3`, `2/3`, `3/3`. */
-export interface Shard {
-  index: number
-  count: number
-}
-
 export const DEFAULT_CONCURRENCY = 4
 export const DEFAULT_OVERLAP_MS = 5 * 60_000
-
-export function parseShard(value: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(value.trim())
-  const index = m ? Number(m[1]) : NaN
-  const count = m ? Number(m[2]) : NaN
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`Invalid --shard "${value}": expected i/n with 1 ≤ i ≤ n, e.g. 1/3.`, {code: 'bad_shard', remedy: 'Run one process per shard: --shard 1/3, --shard 2/3, --shard 3/3.'})
-  }
-  return {index, count}
-}
 
 /** `--since`: an ISO date or date-time; a bare date means midnight UTC. */
 export function parseSince(value: string): string {

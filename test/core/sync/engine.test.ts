@@ -220,19 +220,6 @@ describe('runSync with a fake provider', () => {
     await store.close()
   })
 
-  it('shards split the repositories so that every repo is synced exactly once', async () => {
-    const provider = smallWorld()
-    for (let i = 0; i < 12; i++) provider.addRepo(`ws/r${i}`)
-    const store = await freshStore()
-    const seen: string[] = []
-    for (let i = 1; i <= 3; i++) {
-      const r = await sync(provider, store, {shard: {index: i, count: 3}, prs: false, commits: false})
-      seen.push(...r.events.filter((e) => e.type === 'repo' && e.phase === 'done').map((e) => (e as {repo: string}).repo))
-    }
-    expect(seen.sort()).toEqual([...provider.repos.keys()].sort())
-    await store.close()
-  })
-
   it('toggles and --path: no reviews, no files, only files under the prefix', async () => {
     const provider = smallWorld()
     const store = await freshStore()

@@ -2,8 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {SyncEvent} from '../../../src/core/sync/events.js'
 import {httpEventBridge, startGate} from '../../../src/core/sync/http-events.js'
-import {parseConcurrency, parseShard, parseSince} from '../../../src/core/sync/options.js'
-import {shardOf} from '../../../src/core/sync/shard.js'
+import {parseConcurrency, parseSince} from '../../../src/core/sync/options.js'
 import {ndjsonSink} from '../../../src/ui/sync-ndjson.js'
 import {plainSink} from '../../../src/ui/sync-plain.js'
 
@@ -62,13 +61,9 @@ describe('event plumbing and renderers', () => {
   })
 
   it('parses flags strictly', () => {
-    expect(parseShard('2/3')).toEqual({index: 2, count: 3})
-    for (const bad of ['3/2', '0/2', '1/0', 'a/b', '1-2']) expect(() => parseShard(bad)).toThrow(/Invalid --shard/)
     expect(parseSince('2026-01-31')).toBe('2026-01-31T00:00:00.000Z')
     expect(parseSince('2026-01-31T12:00:00+02:00')).toBe('2026-01-31T10:00:00.000Z')
     for (const bad of ['yesterday', '2026-13-01', '31/01/2026']) expect(() => parseSince(bad)).toThrow(/Invalid --since/)
     expect(() => parseConcurrency(0)).toThrow()
-    // A stable assignment: the same key always lands on the same shard.
-    expect(shardOf('c', 'w/a', 7)).toBe(shardOf('c', 'w/a', 7))
   })
 })

@@ -1,0 +1,24 @@
+/**
+ * SIGINT / SIGTERM for long-running commands: the first asks for a graceful stop, a second one leaves
+ * at once. The config library's atomic-write guard (when-exit) re-raises the first signal to the
+ * process right after handling it; that copy arrives within milliseconds and is not a second request.
+ */
+export function onStopSignals(graceful: () => void, immediate: () => void, echoMs = 250): () => void {
+  let first: {signal: string; at: number} | null = null
+  const handler = (signal: NodeJS.Signals) => {
+    const now = Date.now()
+    if (first === null) {
+      first = {signal, at: now}
+      graceful()
+      return
+    }
+    if (first.signal === signal && now - first.at < echoMs) return
+    immediate()
+  }
+  process.on('SIGINT', handler)
+  process.on('SIGTERM', handler)
+  return () => {
+    process.off('SIGINT', handler)
+    process.off('SIGTERM', handler)
+  }
+}
