@@ -1,6 +1,7 @@
 import {Command, Errors, Flags} from '@oclif/core'
 
 import {BbError, ExitCode, UsageError} from './core/errors.js'
+import {colorEnabled, hasNoColorFlag} from './ui/color.js'
 
 /**
  * Every command: `--json` prints the value `run()` returns (the JSON contract) on stdout, human
@@ -15,6 +16,15 @@ export abstract class BaseCommand extends Command {
       env: 'BB_INTEGRATE_CONNECTION',
       helpGroup: 'GLOBAL',
     }),
+    'no-color': Flags.boolean({
+      description: 'No colours or text styles (also NO_COLOR, TERM=dumb, CI).',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  /** Colour for human output on stderr (the dashboard, the picker): one rule everywhere, src/ui/color.ts. */
+  protected get color(): boolean {
+    return colorEnabled({env: process.env, noColorFlag: hasNoColorFlag(this.argv), isTTY: Boolean(process.stderr.isTTY)})
   }
 
   /** True when a human is at the keyboard (stdin and stderr are TTYs) and not in CI. */

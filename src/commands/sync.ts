@@ -183,7 +183,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     if (this.interactive) {
       try {
         const {renderSyncDashboard} = await import('../ui/sync-dashboard.js')
-        return renderSyncDashboard({onQuit})
+        return renderSyncDashboard({onQuit, color: this.color})
       } catch {
         // No dashboard (or no usable terminal): the plain lines still tell the whole story.
       }
