@@ -88,6 +88,8 @@ export interface HttpClientOptions {
   /** [0,1) source for jitter; injectable for tests. */
   random?: () => number
   onEvent?: (event: HttpEvent) => void
+  /** Also told every event, already redacted; default: stderr lines when BB_INTEGRATE_DEBUG names `http`. */
+  debug?: (event: HttpEvent) => void
   userAgent?: string
   /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read for the default dispatcher (default process.env). */
   env?: NodeJS.ProcessEnv
