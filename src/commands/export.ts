@@ -41,10 +41,13 @@ commit parents joined with spaces. Streams: memory use does not grow with the st
     out.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') closed = true
     })
+    const jq = this.jqExpression === undefined ? null : {expression: this.jqExpression, ...(await import('../ui/jq.js'))}
     try {
       for await (const chunk of exportChunks(store, entities, format, flags.connection)) {
         if (closed) break
-        if (!out.write(chunk)) closed = !(await drained(out))
+        // --jq: each line through the filter (chunks hold whole lines).
+        const text = jq ? await jq.applyJqToText(chunk, jq.expression) : chunk
+        if (!out.write(text)) closed = !(await drained(out))
       }
     } finally {
       await store.close()
