@@ -132,3 +132,33 @@ describe('terminal layouts at 60 and 120 columns with NO_COLOR=1 (tmux)', () => 
     expect(await coloured.capture({escapes: true, history: true})).toMatch(ESCAPE)
   }, 150_000)
 })
+
+describe('validate table at 60 and 120 columns with NO_COLOR=1 (tmux)', () => {
+  let emu: RunningEmulator
+  const terminals: Tmux[] = []
+  beforeAll(async () => {
+    ensureBuilt()
+    emu = await startEmulator({flavor: 'cloud', dataset: 'tiny', seed: 1, latencyMs: 0, rateLimit: null})
+  }, 180_000)
+  afterAll(async () => {
+    for (const t of terminals.splice(0)) await t.kill()
+    await emu?.close()
+  })
+
+  for (const width of [60, 120]) {
+    it(`${width} columns: no line reaches the edge (nothing wrapped by the terminal), whole words, no escape sequence`, async () => {
+      const login = await emu.admin.demoCredential()
+      const t = await Tmux.start('node bin/run.js validate; echo EXIT=$?', {
+        env: baseEnv({BB_INTEGRATE_CONFIG_DIR: configFor(emu), BB_INTEGRATE_TOKEN: login.token, BB_INTEGRATE_EMAIL: login.email, NO_COLOR: '1', CI: undefined}),
+        width, height: 50, cwd: ROOT,
+      })
+      terminals.push(t)
+      const screen = await t.waitForText(/EXIT=\d+/, 60_000)
+      const table = lines(screen).filter((l) => !/^EXIT=/.test(l))
+      expect(table.some((l) => /^[✓!✗-] (PASS|WARN|FAIL|SKIP) {2}/.test(l))).toBe(true)
+      expect(screen).toMatch(/validate (OK|FAILED)/)
+      for (const l of table) expect([...l].length, l).toBeLessThan(width)
+      expect(await t.capture({escapes: true, history: true})).not.toMatch(ESCAPE)
+    }, 90_000)
+  }
+})
