@@ -36,9 +36,11 @@ export abstract class BaseCommand extends Command {
     return super.jsonEnabled() || (Boolean(this.ctor?.enableJsonFlag) && hasJqFlag(this.argv))
   }
 
-  /** Reads --jq before run() (its value is checked first: a typo in the expression costs no request). */
+  /** Reads --no-color and --jq before run() (the expression is checked first: a typo costs no request). */
   public override async init(): Promise<void> {
     await super.init()
+    // --no-color means what NO_COLOR means, for the libraries that read only the environment too (prompts).
+    if (hasNoColorFlag(this.argv)) process.env.NO_COLOR = '1'
     const expression = jqFlagValue(this.argv)
     if (expression !== undefined && this.ctor?.enableJsonFlag) {
       const {checkJqExpression} = await import('./ui/jq.js')
