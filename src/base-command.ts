@@ -4,6 +4,7 @@ import {format, inspect} from 'node:util'
 import {injectedContext, type CommandContext} from './context.js'
 import {BbError, ExitCode, UsageError} from './core/errors.js'
 import {processContext} from './process-context.js'
+import {hasNoColorFlag} from './ui/color.js'
 
 /**
  * Every command: `--json` prints the value `run()` returns (the JSON contract) on stdout, human
@@ -18,13 +19,77 @@ export abstract class BaseCommand extends Command {
       env: 'BB_INTEGRATE_CONNECTION',
       helpGroup: 'GLOBAL',
     }),
+    'no-color': Flags.boolean({
+      description: 'No colours or text styles (also NO_COLOR, TERM=dumb, CI).',
+      helpGroup: 'GLOBAL',
+    }),
+    jq: Flags.string({
+      description: 'Filter the --json output with a jq expression (implies --json; strings print raw).',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  /** `--jq EXPR` once parsed; the JSON the command returns goes through it. */
+  protected jqExpression: string | undefined
+  private jqInput: {value: unknown} | null = null
+  private successJson = false
+
+  /** --jq implies --json (gh needs both; here --json has no field list, so one flag says it all). */
+  public override jsonEnabled(): boolean {
+    return super.jsonEnabled() || (Boolean(this.ctor?.enableJsonFlag) && hasJqFlag(this.argv))
+  }
+
+  /** Reads --no-color and --jq before run() (the expression is checked first: a typo costs no request). */
+  public override async init(): Promise<void> {
+    await super.init()
+    // --no-color means what NO_COLOR means, for the libraries that read only the environment too (prompts).
+    if (hasNoColorFlag(this.argv)) process.env.NO_COLOR = '1'
+    const expression = jqFlagValue(this.argv)
+    if (expression !== undefined && this.ctor?.enableJsonFlag) {
+      const {checkJqExpression} = await import('./ui/jq.js')
+      await checkJqExpression(expression)
+      this.jqExpression = expression
+    }
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    this.successJson = true
+    return super.toSuccessJson(result)
+  }
+
+  /** With --jq, the success value is kept for the filter; errors keep their JSON envelope. */
+  protected override logJson(json: unknown): void {
+    if (this.successJson && this.jqExpression !== undefined) {
+      this.successJson = false
+      this.jqInput = {value: json}
+      return
+    }
+    this.ctx.io.stdout.write(JSON.stringify(json, null, 2) + '\n')
+  }
+
+  public override async _run<T>(): Promise<T> {
+    const result = await super._run<T>()
+    if (this.jqInput && this.jqExpression !== undefined) {
+      const {applyJq} = await import('./ui/jq.js')
+      try {
+        this.ctx.io.stdout.write(await applyJq(this.jqInput.value, this.jqExpression))
+      } catch (error) {
+        await this.catch(error as Error)
+      }
+    }
+    return result
+  }
+
+  /** Colour for human output on stderr (the dashboard, the picker): one rule everywhere, src/ui/color.ts. */
+  protected get color(): boolean {
+    return this.ctx.io.color
   }
 
   private context?: CommandContext
 
   /** The world as this command sees it: env, terminal, clock, signals (see src/context.ts). */
   protected get ctx(): CommandContext {
-    this.context ??= injectedContext() ?? processContext({noColor: this.argv.includes('--no-color')})
+    this.context ??= injectedContext() ?? processContext({noColor: hasNoColorFlag(this.argv)})
     return this.context
   }
 
@@ -42,10 +107,6 @@ export abstract class BaseCommand extends Command {
   override log(message: unknown = '', ...args: unknown[]): void {
     if (this.jsonEnabled()) return
     this.ctx.io.stdout.write(format(typeof message === 'string' ? message : inspect(message), ...args) + '\n')
-  }
-
-  override logJson(json: unknown): void {
-    this.ctx.io.stdout.write(JSON.stringify(json, null, 2) + '\n')
   }
 
   protected setExitCode(code: number): void {
@@ -98,4 +159,23 @@ export abstract class BaseCommand extends Command {
  */
 function isParseError(err: Error & {oclif?: {exit?: number}}): boolean {
   return (err instanceof Errors.CLIError && 'parse' in err) || (err.oclif?.exit === ExitCode.Usage && err.message.startsWith('Parsing --'))
+}
+
+/** `--jq` among the arguments before `--` (jsonEnabled() is asked before the flags are parsed). */
+function hasJqFlag(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--jq' || a.startsWith('--jq='))
+}
+
+/** The value of `--jq EXPR` / `--jq=EXPR` (oclif validates the flag itself when the command parses). */
+function jqFlagValue(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--')
+  const args = end < 0 ? argv : argv.slice(0, end)
+  let value: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string
+    if (a === '--jq' && i + 1 < args.length) value = args[++i]
+    else if (a.startsWith('--jq=')) value = a.slice('--jq='.length)
+  }
+  return value
 }

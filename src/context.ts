@@ -57,17 +57,3 @@ export function withCommandContext<T>(context: CommandContext, fn: () => Promise
 export function injectedContext(): CommandContext | undefined {
   return injected.getStore()
 }
-
-export interface ColorInputs {
-  isTTY: boolean
-  noColorFlag?: boolean
-  env: BbEnv
-  term?: string
-}
-
-/** One meaning of NO_COLOR, --no-color and CI everywhere: colour only on a terminal that wants it. */
-export function colorEnabled(inputs: ColorInputs): boolean {
-  if (inputs.noColorFlag || inputs.env.noColor) return false
-  if (inputs.term === 'dumb') return false
-  return inputs.isTTY
-}

@@ -3,13 +3,18 @@
  * Command modules must stay light at import time — heavy libraries (undici, Ink, React, SQLite)
  * are imported inside run() so `--help` and `--version` start fast.
  */
+import AuthLogin from './commands/auth/login.js'
+import AuthLogout from './commands/auth/logout.js'
 import AuthStatus from './commands/auth/status.js'
+import AuthSwitch from './commands/auth/switch.js'
+import AuthToken from './commands/auth/token.js'
 import Connect from './commands/connect.js'
 import Demo from './commands/demo.js'
 import Disconnect from './commands/disconnect.js'
 import Export from './commands/export.js'
 import ReposList from './commands/repos/list.js'
 import ReposSelect from './commands/repos/select.js'
+import ReposSelected from './commands/repos/selected.js'
 import Sync from './commands/sync.js'
 import Validate from './commands/validate.js'
 import WebhooksDelete from './commands/webhooks/delete.js'
@@ -22,13 +27,18 @@ import WorkersRetry from './commands/workers/retry.js'
 import WorkersStatus from './commands/workers/status.js'
 
 export const COMMANDS = {
+  'auth:login': AuthLogin,
+  'auth:logout': AuthLogout,
   'auth:status': AuthStatus,
+  'auth:switch': AuthSwitch,
+  'auth:token': AuthToken,
   connect: Connect,
   demo: Demo,
   disconnect: Disconnect,
   export: Export,
   'repos:list': ReposList,
   'repos:select': ReposSelect,
+  'repos:selected': ReposSelected,
   sync: Sync,
   validate: Validate,
   'webhooks:delete': WebhooksDelete,

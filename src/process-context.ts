@@ -2,9 +2,10 @@
  * The command context of a real run: the process's streams, environment, signals and clock. The one
  * module (with bin/) that touches `process` for commands; everything else goes through the context.
  */
-import {colorEnabled, type CommandContext} from './context.js'
+import type {CommandContext} from './context.js'
 import {systemClock} from './core/clock.js'
 import {readEnv} from './core/env.js'
+import {colorEnabled} from './ui/color.js'
 
 export interface ProcessContextOptions {
   /** `--no-color` was given. */
@@ -22,7 +23,7 @@ export function processContext(options: ProcessContextOptions = {}): CommandCont
       stdout: process.stdout,
       stderr: process.stderr,
       stdin: process.stdin,
-      color: colorEnabled({isTTY: Boolean(process.stderr.isTTY), noColorFlag: options.noColor, env, term: process.env.TERM}),
+      color: colorEnabled({isTTY: Boolean(process.stderr.isTTY), noColorFlag: options.noColor, env: process.env}),
       interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !env.ci,
       setExitCode(code) {
         process.exitCode = code

@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
+import path from 'node:path'
 
 import {BaseCommand} from '../base-command.js'
 import type {ConnectResult} from '../core/auth/connect.js'
 import {checkMethod} from '../core/auth/validate-request.js'
 import type {CredentialKind} from '../core/config/schema.js'
 import {DEFAULT_CLOUD_API, DEFAULT_CLOUD_SITE} from '../core/config/schema.js'
-import {InterruptedError, UsageError} from '../core/errors.js'
+import {AuthError, InterruptedError, UsageError} from '../core/errors.js'
 import type {ProviderKind} from '../core/model.js'
 import type {ConnectAnswers} from '../ui/prompts/connect-wizard.js'
 
@@ -98,11 +99,42 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       else answers.clientSecret = secret
     }
 
+    const secretStores = createSecretStoreResolver({configDir: config.dir, warn: (m) => process.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs})
+    let allowInsecureStore = Boolean(flags['allow-insecure-store'])
+    let typedSecret = false
+    const request = (a: ConnectAnswers) => ({
+      name,
+      provider: a.provider as ProviderKind,
+      url: a.url as string,
+      oauthUrl: a.oauthUrl,
+      caFile: flags['ca-file'] ?? existing?.caFile,
+      auth: a.auth as CredentialKind,
+      email: a.email,
+      token: a.token,
+      clientId: a.clientId,
+      clientSecret: a.clientSecret,
+      callbackPort: flags['callback-port'],
+      oauthScopes: flags['oauth-scope'],
+      oauthTimeoutMs: flags['oauth-timeout'] * 1000,
+      add: Boolean(flags.add),
+      allowInsecureStore,
+      ...(a.target ? {target: a.target} : {}),
+    })
+
     // From here on Ctrl-C cancels cleanly (exit 4, nothing written) instead of killing the process
     // mid-write; it is installed after stdin was read so a stuck `--token-stdin` can still be interrupted.
     const controller = new AbortController()
     const onSigint = (): void => controller.abort(new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'}))
     process.once('SIGINT', onSigint)
+    const deps = {
+      config,
+      secretStores,
+      openBrowser: browserOpener(process.env),
+      // Always printed, --json or not: the user may have to open it by hand.
+      onAuthorizeUrl: (url: string) => process.stderr.write(`Open this URL to authorize bb-integrate:\n  ${url}\n`),
+      onStep: (message: string) => this.info(message),
+      signal: controller.signal,
+    }
     try {
       if (answers.auth === 'app-password') {
         this.info('Note: app passwords were removed from Bitbucket Cloud on 2026-07-28; treating --auth app-password as an API token (Atlassian account e-mail + API token with scopes).')
@@ -119,40 +151,34 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
             remedy: `Pass ${missing.join(', ')}, e.g. ${example(answers.provider)}.`,
           })
         }
-        const {runConnectWizard} = await import('../ui/prompts/connect-wizard.js')
+        const {runConnectWizard, offerFileStore} = await import('../ui/prompts/connect-wizard.js')
+        // The keychain first: a person must not type a secret only to learn it cannot be stored.
+        if (!allowInsecureStore && (!answers.token || !answers.clientSecret)) {
+          const {KeychainUnavailableError} = await import('../core/auth/keychain-store.js')
+          const probe = await secretStores('keychain').get(`${name}/keychain-check`).then(() => null, (error: unknown) => error)
+          if (probe instanceof KeychainUnavailableError) {
+            const accepted = await offerFileStore(`The OS keychain cannot be used: ${probe.message}.`, path.join(config.dir, 'secrets.json'), {input: process.stdin, output: process.stderr, signal: controller.signal})
+            if (!accepted) throw probe
+            allowInsecureStore = true
+          } else if (probe) throw probe
+        }
         // Prompts write to stderr so stdout stays clean; stdin stays unread by anything else.
         answers = await runConnectWizard(answers, {input: process.stdin, output: process.stderr, signal: controller.signal})
+        typedSecret = !flags['token-stdin'] && answers.auth !== 'oauth'
       }
 
-      const result = await connect(
-        {
-          name,
-          provider: answers.provider as ProviderKind,
-          url: answers.url as string,
-          oauthUrl: answers.oauthUrl,
-          caFile: flags['ca-file'] ?? existing?.caFile,
-          auth: answers.auth as CredentialKind,
-          email: answers.email,
-          token: answers.token,
-          clientId: answers.clientId,
-          clientSecret: answers.clientSecret,
-          callbackPort: flags['callback-port'],
-          oauthScopes: flags['oauth-scope'],
-          oauthTimeoutMs: flags['oauth-timeout'] * 1000,
-          add: Boolean(flags.add),
-          allowInsecureStore: Boolean(flags['allow-insecure-store']),
-          ...(answers.target ? {target: answers.target} : {}),
-        },
-        {
-          config,
-          secretStores: createSecretStoreResolver({configDir: config.dir, warn: (m) => process.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs}),
-          openBrowser: browserOpener(process.env),
-          // Always printed, --json or not: the user may have to open it by hand.
-          onAuthorizeUrl: (url) => process.stderr.write(`Open this URL to authorize bb-integrate:\n  ${url}\n`),
-          onStep: (message) => this.info(message),
-          signal: controller.signal,
-        },
-      )
+      let result: ConnectResult | undefined
+      for (let attempt = 1; !result; attempt++) {
+        try {
+          result = await connect(request(answers), deps)
+        } catch (error) {
+          // A token typed into the wizard and refused by Bitbucket: say why and ask again (three tries).
+          if (!typedSecret || attempt >= 3 || !(error instanceof AuthError)) throw error
+          this.info(`Error: ${error.message}${error.remedy ? `\n  → ${error.remedy}` : ''}\nTry again (attempt ${attempt + 1} of 3), or Ctrl-C to stop.`)
+          const {runConnectWizard} = await import('../ui/prompts/connect-wizard.js')
+          answers = await runConnectWizard({...answers, token: undefined}, {input: process.stdin, output: process.stderr, signal: controller.signal})
+        }
+      }
 
       const {identity} = result.credential
       // A token verified against its target has no user behind it: name what it was checked against.

@@ -45,10 +45,13 @@ exports those too, each repository with a "deletedAt" time (null for live ones).
     out.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') closed = true
     })
+    const jq = this.jqExpression === undefined ? null : {expression: this.jqExpression, ...(await import('../ui/jq.js'))}
     try {
       for await (const chunk of exportChunks(store, entities, format, flags.connection, flags['include-deleted'])) {
         if (closed) break
-        if (!out.write(chunk)) closed = !(await drained(out))
+        // --jq: each line through the filter (chunks hold whole lines).
+        const text = jq ? await jq.applyJqToText(chunk, jq.expression) : chunk
+        if (!out.write(text)) closed = !(await drained(out))
       }
     } finally {
       await store.close()

@@ -209,12 +209,18 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
   private async renderer(json: boolean, onQuit: () => void): Promise<{sink: SyncEventSink; finish: () => Promise<void>}> {
     if (json) {
       const {ndjsonSink} = await import('../ui/sync-ndjson.js')
+      if (this.jqExpression !== undefined) {
+        // --jq: every event line through the filter, in order; the last ones are written before exit.
+        const {jqLineWriter} = await import('../ui/jq.js')
+        const lines = jqLineWriter(this.jqExpression, (text) => process.stdout.write(text))
+        return {sink: ndjsonSink(lines.write), finish: lines.flush}
+      }
       return {sink: ndjsonSink(), finish: async () => undefined}
     }
     if (this.interactive) {
       try {
         const {renderSyncDashboard} = await import('../ui/sync-dashboard.js')
-        return renderSyncDashboard({onQuit})
+        return renderSyncDashboard({onQuit, color: this.color})
       } catch {
         // No dashboard (or no usable terminal): the plain lines still tell the whole story.
       }

@@ -1,4 +1,4 @@
-import {Box, Text, useInput} from 'ink'
+import {Box, useInput, useStdout} from 'ink'
 import React, {useEffect, useState} from 'react'
 
 import type {RateLimitState} from '../core/http/types.js'
@@ -7,6 +7,8 @@ import type {EntityName} from '../core/model.js'
 import {
   type DashboardState, ENTITY_LABELS, etaSeconds, formatCount, reposFinished, totalEntities, visibleRows,
 } from './sync-state.js'
+import {summaryLine} from './sync-summary.js'
+import {Styled as Text} from './styled.js'
 
 const BAR_WIDTH = 16
 
@@ -22,36 +24,65 @@ const PHASE_FRACTION: Record<string, number> = {
 
 const ROW_ENTITIES: EntityName[] = ['pullRequest', 'review', 'commit', 'commitFile']
 
-// bar + space, phase: fixed; the name column gives way on narrow terminals, the counts are truncated last.
+// The phase column is fixed; the name column gives way on narrow terminals, then the bar, then whole counts.
 const PHASE_WIDTH = 13
 const MIN_COUNTS = 20
+/** Below this width the bars go (the phase still says where a repository is). */
+const BAR_MIN_COLUMNS = 80
 
-/** The repository-name column: 32 on a wide terminal, down to 16 so one repo stays one line at 80 columns. */
-export function nameWidth(columns: number): number {
-  return Math.max(16, Math.min(32, columns - (BAR_WIDTH + 1) - PHASE_WIDTH - MIN_COUNTS))
+export interface RowLayout {
+  /** The repository-name column, its one-space gap included. */
+  name: number
+  bar: boolean
+  /** Room left for the counts; only whole "PRs 150" items are shown. */
+  counts: number
 }
 
-function RepoLine({repo, width}: {repo: ReturnType<typeof visibleRows>[number]; width: number}) {
+/** The repository row for a terminal `columns` wide: 32 for the name on a wide terminal, never below 12. */
+export function rowLayout(columns: number): RowLayout {
+  const bar = columns >= BAR_MIN_COLUMNS
+  const fixed = (bar ? BAR_WIDTH + 1 : 0) + PHASE_WIDTH
+  const name = Math.max(12, Math.min(32, columns - fixed - MIN_COUNTS))
+  return {name, bar, counts: Math.max(0, columns - 1 - fixed - name)}
+}
+
+/** The repository-name column (kept for callers that only need the name width). */
+export function nameWidth(columns: number): number {
+  return rowLayout(columns).name
+}
+
+/** As many whole items as fit in `width`, by priority (the order given); never half an item. */
+export function fitItems(items: readonly string[], width: number, gap = '  '): string {
+  let out = ''
+  for (const item of items) {
+    const next = out ? out + gap + item : item
+    if ([...next].length > width) break
+    out = next
+  }
+  return out
+}
+
+function RepoLine({repo, layout}: {repo: ReturnType<typeof visibleRows>[number]; layout: RowLayout}) {
   const within = repo.total && repo.total > 0 ? Math.min(1, repo.done / repo.total) : 0
   const phases = Object.keys(PHASE_FRACTION)
   const base = PHASE_FRACTION[repo.phase] ?? 0
   const next = PHASE_FRACTION[phases[phases.indexOf(repo.phase) + 1] ?? 'done'] ?? 1
   const fraction = repo.phase === 'done' || repo.phase === 'failed' || repo.phase === 'skipped' ? 1 : base + (next - base) * within
   const color = repo.phase === 'failed' ? 'red' : repo.phase === 'done' ? 'green' : repo.phase === 'queued' ? 'gray' : 'cyan'
-  const counts = ROW_ENTITIES.map((e) => `${ENTITY_LABELS[e]} ${formatCount(repo.counts[e] ?? 0)}`).join('  ')
+  const counts = fitItems(ROW_ENTITIES.map((e) => `${ENTITY_LABELS[e]} ${formatCount(repo.counts[e] ?? 0)}`), layout.counts)
   return (
-    // Fixed columns never shrink (a shrunk bar or phase wraps onto a second line and the frame outgrows
-    // the terminal); only the counts give way.
+    // Every column has its width: a shrunk column would wrap onto a second line and the frame would
+    // outgrow the terminal. A long name ends in "…".
     <Box>
-      <Box width={width} flexShrink={0}><Text wrap="truncate-end">{repo.repo}</Text></Box>
-      <Box flexShrink={0}><Text color={color}>{bar(fraction)} </Text></Box>
+      <Box width={layout.name} flexShrink={0} paddingRight={1}><Text wrap="truncate-end">{repo.repo}</Text></Box>
+      {layout.bar ? <Box flexShrink={0}><Text color={color}>{bar(fraction)} </Text></Box> : null}
       <Box width={PHASE_WIDTH} flexShrink={0}><Text color={color}>{repo.phase}</Text></Box>
       <Box flexShrink={1}><Text dimColor wrap="truncate-end">{counts}</Text></Box>
     </Box>
   )
 }
 
-export function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: number; reason: string}; now: number}) {
+export function RateGauge({rl, wait, now, columns = 120}: {rl: RateLimitState; wait?: {until: number; reason: string}; now: number; columns?: number}) {
   const limit = rl.limit ?? 0
   const remaining = rl.remaining ?? (limit ? Math.max(0, limit - rl.used) : null)
   const fraction = limit && remaining !== null ? remaining / limit : 1
@@ -60,8 +91,8 @@ export function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: n
   const waiting = until && until > now ? `  waiting ${formatDuration(until - now)} (${wait?.reason ?? 'rate limit'})` : ''
   return (
     <Box>
-      <Box width={24} flexShrink={0}><Text wrap="truncate-end">{rl.credentialId}</Text></Box>
-      <Box flexShrink={0}><Text color={color}>{bar(fraction, 20)} </Text></Box>
+      <Box width={columns >= BAR_MIN_COLUMNS ? 24 : 16} flexShrink={0} paddingRight={1}><Text wrap="truncate-end">{rl.credentialId}</Text></Box>
+      {columns >= BAR_MIN_COLUMNS ? <Box flexShrink={0}><Text color={color}>{bar(fraction, 20)} </Text></Box> : null}
       <Text wrap="truncate-end">
         {remaining === null ? 'unknown' : `${formatCount(remaining)}/${formatCount(limit)} left`}
         <Text color="yellow">{waiting}</Text>
@@ -73,7 +104,7 @@ export function RateGauge({rl, wait, now}: {rl: RateLimitState; wait?: {until: n
 export interface DashboardViewProps {
   state: DashboardState
   rows: number
-  /** Terminal width (default 100): the layout keeps every line to one row. */
+  /** Terminal width when the output stream does not say (default 100): the layout keeps every line to one row. */
   columns?: number
   onQuit: () => void
   /** Redraw interval; the countdown and throughput need a clock even without events. */
@@ -81,8 +112,12 @@ export interface DashboardViewProps {
   now?: () => number
 }
 
-export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250, now = Date.now}: DashboardViewProps) {
+export function DashboardView({state, rows: initialRows, columns: initialColumns = 100, onQuit, tickMs = 250, now = Date.now}: DashboardViewProps) {
   const [, setTick] = useState(0)
+  // Read at every frame (the clock redraws it): a resized terminal gets a new layout at once.
+  const {stdout} = useStdout()
+  const columns = stdout.columns ?? initialColumns
+  const rows = stdout.rows ? stdout.rows - 1 : initialRows
   useEffect(() => {
     const t = setInterval(() => {
       state.now = now()
@@ -105,7 +140,10 @@ export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250,
   const limits = [...state.rateLimits.values()]
   const errorLines = state.errors.slice(-3)
   const warningLines = state.warnings.slice(-2)
-  const repoRows = Math.max(3, rows - 10 - limits.length - errorLines.length - (warningLines.length ? warningLines.length + 2 : 0))
+  const summary = state.summary ? summaryLine(state.summary, state.planned) : null
+  // The summary replaces the one-line key help and may wrap: its extra lines come off the repository rows.
+  const summaryRows = summary ? Math.ceil([...summary].length / Math.max(20, columns - 1)) : 0
+  const repoRows = Math.max(3, rows - 10 - summaryRows - limits.length - errorLines.length - (warningLines.length ? warningLines.length + 2 : 0))
   const shown = visibleRows(state, repoRows)
   const hidden = state.repos.size - shown.length
   const totals = (Object.keys(ENTITY_LABELS) as EntityName[])
@@ -113,30 +151,35 @@ export function DashboardView({state, rows, columns = 100, onQuit, tickMs = 250,
     .map((e) => `${formatCount(state.counts[e] ?? 0)} ${ENTITY_LABELS[e]}`)
     .join(' · ')
 
+  const layout = rowLayout(columns)
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold>bb-integrate sync</Text>
-        <Text dimColor>{`  ${state.provider ?? ''} · ${state.connection ?? ''} → ${state.store ?? ''}  ${formatDuration(elapsed * 1000)}`}</Text>
+        <Text dimColor>{`  ${formatDuration(elapsed * 1000)}  ${state.provider ?? ''} · ${state.connection ?? ''} → ${state.store ?? ''}`}</Text>
       </Text>
       <Text wrap="truncate-end">
+        {/* Most important first: a narrow terminal cuts the totals, never the ETA. */}
         {state.connection === null
           ? 'Connecting and listing repositories…'
-          : `Repos ${finished}/${state.reposTotal} · ${totals || 'starting…'} · ${formatCount(rate)} entities/s · ETA ${eta === null ? '—' : formatDuration(eta * 1000)}`}
+          : `Repos ${finished}/${state.reposTotal} · ETA ${eta === null ? '—' : formatDuration(eta * 1000)} · ${formatCount(rate)} entities/s · ${totals || 'starting…'}`}
         {state.retries > 0 ? <Text color="yellow">{` · ${state.retries} retries`}</Text> : null}
       </Text>
       <Box flexDirection="column" marginTop={1}>
-        {shown.map((r) => <RepoLine key={r.repo} repo={r} width={nameWidth(columns)} />)}
+        {shown.map((r) => <RepoLine key={r.repo} repo={r} layout={layout} />)}
         {hidden > 0 ? <Text dimColor>{`… ${hidden} more`}</Text> : null}
       </Box>
       <Box flexDirection="column" marginTop={1}>
         <Text bold>Rate limit (per credential)</Text>
         {limits.length === 0 ? <Text dimColor>no requests yet</Text> : null}
-        {limits.map((rl) => <RateGauge key={rl.credentialId} rl={rl} wait={state.waits.get(rl.credentialId)} now={state.now} />)}
+        {limits.map((rl) => <RateGauge key={rl.credentialId} rl={rl} wait={state.waits.get(rl.credentialId)} now={state.now} columns={columns} />)}
       </Box>
       <MessagePane title="Warnings" color="yellow" total={state.warnings.length} shown={warningLines} />
       <MessagePane title="Errors" color="red" total={state.errors.length} shown={errorLines} />
-      <Text dimColor>{state.stopping ? 'stopping after the current pages… (resumable)' : 'q stop (resumable)'}</Text>
+      {/* Finished: the same summary line as the plain renderer, and no key help (nothing left to stop). */}
+      {summary
+        ? <Box marginTop={1}><Text wrap="wrap">{summary}</Text></Box>
+        : <Text dimColor wrap="truncate-end">{state.stopping ? 'stopping after the current pages… (resumable)' : 'q stop (resumable)'}</Text>}
     </Box>
   )
 }

@@ -1,5 +1,6 @@
 import type {EntityCounts, SyncEvent, SyncEventSink} from '../core/sync/events.js'
 import {formatDuration} from '../core/format.js'
+import {formatCounts, summaryLine} from './sync-summary.js'
 
 const PHASE_TEXT: Record<string, string> = {
   pullRequests: 'pull requests',
@@ -8,10 +9,6 @@ const PHASE_TEXT: Record<string, string> = {
   commitFiles: 'commit files',
 }
 
-function formatCounts(counts: EntityCounts): string {
-  const parts = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0).map(([e, n]) => `${n} ${e}`)
-  return parts.length ? parts.join(', ') : 'no changes'
-}
 
 /**
  * Plain progress lines for logs and CI (no TTY): one line per repo phase change, at most one
@@ -70,11 +67,7 @@ export function plainSink(write: (line: string) => void = (line) => process.stde
         out(`error: ${event.repo ? `${event.repo}: ` : ''}${event.message}`)
         break
       case 'summary':
-        if (planned) {
-          out(`plan ${event.complete ? 'done' : `stopped (${event.stopReason ?? 'incomplete'})`}: ${event.requests} requests spent on counting, nothing synced`)
-          break
-        }
-        out(`sync ${event.complete ? 'complete' : `stopped (${event.stopReason ?? 'incomplete'})`}: ${event.reposDone} done, ${event.reposFailed} failed, ${event.reposLeft} left; ${formatCounts(event.counts)}; ${event.requests} requests, ${event.retries} retries, ${event.rateLimitWaits} rate-limit waits in ${formatDuration(event.durationMs)}`)
+        out(summaryLine(event, planned))
         break
       default:
         break

@@ -32,6 +32,8 @@ export interface DashboardState {
   errors: Array<{repo?: string; message: string}>
   warnings: Array<{repo?: string; message: string}>
   summary: Extract<SyncEvent, {type: 'summary'}> | null
+  /** A `--plan` run: its summary counts the requests spent on counting. */
+  planned: boolean
   stopping: boolean
 }
 
@@ -51,6 +53,7 @@ export function initialState(now: number): DashboardState {
     errors: [],
     warnings: [],
     summary: null,
+    planned: false,
     stopping: false,
   }
 }
@@ -114,6 +117,9 @@ export function applyEvent(state: DashboardState, event: SyncEvent, now: number)
       break
     case 'summary':
       state.summary = event
+      break
+    case 'planSummary':
+      state.planned = true
       break
     case 'plan':
       break

@@ -7,10 +7,11 @@ import {Readable, Writable} from 'node:stream'
 
 import {Errors} from '@oclif/core'
 
-import {colorEnabled, withCommandContext, type CommandContext} from '../../src/context.js'
+import {withCommandContext, type CommandContext} from '../../src/context.js'
 import {systemClock} from '../../src/core/clock.js'
 import {readEnv} from '../../src/core/env.js'
 import {COMMANDS} from '../../src/index.js'
+import {colorEnabled} from '../../src/ui/color.js'
 import {ROOT} from './cli.js'
 
 export interface InProcessResult {
@@ -60,7 +61,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
       stdout,
       stderr,
       stdin: Object.assign(Readable.from([options.stdin ?? '']), {isTTY: false}),
-      color: colorEnabled({isTTY: stdout.isTTY, env}),
+      color: colorEnabled({isTTY: stdout.isTTY, env: processEnv}),
       interactive: false,
       setExitCode: (c) => {
         code = c

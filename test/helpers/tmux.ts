@@ -64,10 +64,11 @@ export class Tmux {
     await this.tmux('send-keys', '-t', 'main', '-l', text)
   }
 
-  /** The visible screen (plus scrollback with `history`). */
-  async capture(options: {history?: boolean} = {}): Promise<string> {
+  /** The visible screen (plus scrollback with `history`; with `escapes`, colours and text attributes as escape sequences). */
+  async capture(options: {history?: boolean; escapes?: boolean} = {}): Promise<string> {
     const args = ['capture-pane', '-p', '-t', 'main']
     if (options.history) args.push('-S', '-')
+    if (options.escapes) args.push('-e')
     return (await this.tmux(...args)).stdout
   }
 
@@ -93,6 +94,11 @@ export class Tmux {
       await new Promise((r) => setTimeout(r, 100))
     }
     throw new Error(`Timed out after ${timeoutMs} ms waiting for the command to exit; screen:\n${await this.capture()}`)
+  }
+
+  /** Resizes the terminal, as a person dragging the window does (the program gets SIGWINCH). */
+  async resize(width: number, height: number): Promise<void> {
+    await this.tmux('resize-window', '-t', 'main', '-x', String(width), '-y', String(height))
   }
 
   /** Ends the session and its server, and removes the socket directory. Safe to call twice. */

@@ -4,7 +4,8 @@ import React from 'react'
 import {describe, expect, it, vi} from 'vitest'
 
 import type {SyncEvent} from '../../src/core/sync/events.js'
-import {DashboardView} from '../../src/ui/sync-dashboard-view.js'
+import {DashboardView, fitItems, rowLayout} from '../../src/ui/sync-dashboard-view.js'
+import {summaryLine} from '../../src/ui/sync-summary.js'
 import {applyEvent, etaSeconds, initialState, visibleRows} from '../../src/ui/sync-state.js'
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z')
@@ -96,5 +97,34 @@ describe('DashboardView', () => {
     // The bars are only on the repository and rate-limit lines: nothing wrapped onto a line of its own.
     expect(lines.filter((l) => /[█░]/.test(l))).toHaveLength(repos.length + 1)
     view.unmount()
+  })
+
+  it('finished: ends with the plain renderer\'s summary line and no longer offers q stop', () => {
+    const summary: Extract<SyncEvent, {type: 'summary'}> = {
+      type: 'summary', at: new Date(T0).toISOString(), complete: true, stopReason: null, reposDone: 3, reposFailed: 0, reposLeft: 0,
+      counts: {pullRequest: 5}, requests: 12, retries: 0, rateLimitWaits: 0, durationMs: 4000,
+    }
+    const running = feed([start, {type: 'repo', repo: 'acme/api', phase: 'commits'}])
+    const before = render(<DashboardView state={running} rows={30} onQuit={() => undefined} now={() => T0} tickMs={10_000} />)
+    expect(before.lastFrame()).toContain('q stop (resumable)')
+    before.unmount()
+    const s = feed([start, {type: 'repo', repo: 'acme/api', phase: 'done'}, summary])
+    const view = render(<DashboardView state={s} rows={30} onQuit={() => undefined} now={() => T0} tickMs={10_000} />)
+    const frame = view.lastFrame() ?? ''
+    expect(frame).not.toContain('q stop')
+    // The last lines of the frame are the summary (wrapped at the frame's width).
+    const tail = frame.trimEnd().split('\n').slice(-2).join(' ')
+    expect(tail).toBe(summaryLine(summary, false))
+    expect(tail).toContain('sync complete: 3 done, 0 failed, 0 left; 5 pullRequest; 12 requests, 0 retries, 0 rate-limit waits in 4s')
+    view.unmount()
+  })
+
+  it('narrow terminals: whole counts only, and no bars below 80 columns', () => {
+    expect(fitItems(['PRs 150', 'reviews 120', 'commits 1,200'], 20)).toBe('PRs 150  reviews 120')
+    expect(fitItems(['PRs 150', 'reviews 120'], 6)).toBe('')
+    expect(rowLayout(60).bar).toBe(false)
+    expect(rowLayout(120)).toEqual({name: 32, bar: true, counts: 57})
+    const l = rowLayout(60)
+    expect(l.name + 13 + l.counts).toBe(59)
   })
 })

@@ -73,6 +73,7 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
         const picked = await renderRepoPicker({
           title: `Select repositories to sync · ${name} (${opened.connection.provider === 'cloud' ? 'Bitbucket Cloud' : 'Bitbucket Data Center'})`,
           initial: current,
+          color: this.color,
           load: async (onPage, signal) => {
             await listRepositories(opened.provider, {signal, onPage: (page) => onPage(page)})
           },

@@ -167,6 +167,7 @@ async function obtainSecret(request: ConnectRequest, deps: ConnectDeps): Promise
     signal: deps.signal,
     openBrowser: deps.openBrowser,
     onAuthorizeUrl: deps.onAuthorizeUrl,
+    onIgnoredCallback: deps.onStep,
     dispatcher: deps.dispatcher,
     caFile: request.caFile,
     now: deps.now,

@@ -4,6 +4,7 @@ import {AuthError, BbError, BudgetExhaustedError, GuardError, InterruptedError, 
 import {backoffDelay, parseRetryAfter} from './backoff.js'
 import {ledgerKey} from './budget-ledger.js'
 import {CredentialPool} from './credential-pool.js'
+import {httpDebugFromEnv} from './debug.js'
 import {createDefaultDispatcher, proxyConfigured} from './dispatcher.js'
 import {readErrorBody} from './error-body.js'
 import {classifyTransportError, describeTransportFailure} from './network-errors.js'
@@ -56,10 +57,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const secrets = (): string[] =>
     (secretsCache ??= [...new Set([...sentAuthorizations, ...options.credentials.flatMap((c) => c.secrets())])])
   const listener = options.onEvent
+  const debug = options.debug ?? httpDebugFromEnv(options.env ?? process.env)
   const emit = (event: HttpEvent): void => {
-    if (!listener) return
+    if (!listener && !debug) return
+    const safe = redactEvent(event, secrets)
     try {
-      listener(redactEvent(event, secrets))
+      listener?.(safe)
+      debug?.(safe)
     } catch {
       // A renderer's failure must not fail the request it is reporting on.
     }

@@ -92,6 +92,8 @@ export interface HttpClientOptions {
   /** [0,1) source for jitter; injectable for tests. */
   random?: () => number
   onEvent?: (event: HttpEvent) => void
+  /** Also told every event, already redacted; default: stderr lines when BB_INTEGRATE_DEBUG names `http`. */
+  debug?: (event: HttpEvent) => void
   userAgent?: string
   /** A budget shared with other processes (workers), consulted before every request and told of every 429. */
   sharedBudget?: SharedBudget

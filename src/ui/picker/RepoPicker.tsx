@@ -1,7 +1,8 @@
-import {Box, Text, useInput, useStdout} from 'ink'
+import {Box, useInput, useStdout} from 'ink'
 import {useEffect, useMemo, useRef, useState} from 'react'
 
 import type {Repository} from '../../core/model.js'
+import {Styled as Text} from '../styled.js'
 import {handleKey, type PickerState} from './keys.js'
 import {scrollOffset, toItem, ViewCache, type PickerItem} from './model.js'
 

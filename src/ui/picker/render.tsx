@@ -1,6 +1,7 @@
 import {render} from 'ink'
 
 import type {Repository} from '../../core/model.js'
+import {ColorProvider} from '../styled.js'
 import {RepoPicker, type PickerResult} from './RepoPicker.js'
 
 export type {PickerResult} from './RepoPicker.js'
@@ -12,6 +13,8 @@ export interface RenderRepoPickerOptions {
   /** Default stderr: stdout stays clean for --json and data. */
   stdout?: NodeJS.WriteStream
   stdin?: NodeJS.ReadStream
+  /** Colour and text styles (default on): off for `--no-color`, `NO_COLOR`, CI (src/ui/color.ts). */
+  color?: boolean
   /** Ink's per-frame metrics (how long a frame took to render), for diagnostics and tests. */
   onRender?: (metrics: {renderTime: number}) => void
 }
@@ -21,13 +24,15 @@ export async function renderRepoPicker(options: RenderRepoPickerOptions): Promis
   let settle!: {resolve: (r: PickerResult) => void; reject: (e: unknown) => void}
   const done = new Promise<PickerResult>((resolve, reject) => (settle = {resolve, reject}))
   const instance = render(
-    <RepoPicker
-      title={options.title}
-      load={options.load}
-      initial={options.initial}
-      onDone={(r) => settle.resolve(r)}
-      onError={(e) => settle.reject(e)}
-    />,
+    <ColorProvider color={options.color ?? true}>
+      <RepoPicker
+        title={options.title}
+        load={options.load}
+        initial={options.initial}
+        onDone={(r) => settle.resolve(r)}
+        onError={(e) => settle.reject(e)}
+      />
+    </ColorProvider>,
     {
       stdout: options.stdout ?? process.stderr,
       stdin: options.stdin ?? process.stdin,

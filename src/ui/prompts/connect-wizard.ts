@@ -1,4 +1,4 @@
-import {input, password, select} from '@inquirer/prompts'
+import {confirm, input, password, select} from '@inquirer/prompts'
 import {Writable} from 'node:stream'
 
 import {DEFAULT_CLOUD_API, DEFAULT_CLOUD_SITE} from '../../core/config/schema.js'
@@ -85,6 +85,25 @@ export async function runConnectWizard(known: ConnectAnswers, io: PromptIO = {})
       answers.target = target.trim() || undefined
     }
     return answers
+  } catch (error) {
+    const name = (error as Error | undefined)?.name
+    if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') {
+      throw new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'})
+    }
+    throw error
+  }
+}
+
+/**
+ * The keychain cannot be used (asked before any secret is typed): offer the 0600 file, with what that
+ * means, right here. True when the user accepts it; Ctrl-C is a cancel like everywhere in the wizard.
+ */
+export async function offerFileStore(reason: string, file: string, io: PromptIO = {}): Promise<boolean> {
+  const target = io.output ?? process.stderr
+  target.write(`${reason}\n`)
+  target.write(`The secret can go to ${file} instead: a plain file with mode 0600, readable by you and by root, and by anything that reads your files (backups, synced folders).\n`)
+  try {
+    return await confirm({message: 'Store the secret in that plain file?', default: false}, {input: io.input, output: nonClosing(target), signal: io.signal, clearPromptOnDone: false})
   } catch (error) {
     const name = (error as Error | undefined)?.name
     if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') {

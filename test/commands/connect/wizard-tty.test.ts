@@ -3,7 +3,7 @@
  * Needs: tmux.
  */
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
@@ -40,11 +40,11 @@ describe.skipIf(!hasTmux)('connect wizard in a real terminal (tmux)', () => {
     term = undefined
   })
 
-  async function start(args: string[]): Promise<Tmux> {
+  async function start(args: string[], env: Record<string, string> = {}): Promise<Tmux> {
     dir = mkdtempSync(path.join(tmpdir(), 'bbi-tty-'))
     dirs.push(dir)
     const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
-    term = await Tmux.start(quoted, {width: 120, height: 40, cwd: ROOT, env: baseEnv({BB_INTEGRATE_CONFIG_DIR: dir})})
+    term = await Tmux.start(quoted, {width: 120, height: 40, cwd: ROOT, env: baseEnv({BB_INTEGRATE_CONFIG_DIR: dir, ...env})})
     return term
   }
 
@@ -75,6 +75,52 @@ describe.skipIf(!hasTmux)('connect wizard in a real terminal (tmux)', () => {
     expect(screen).not.toContain(token.secret)
     const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'))
     expect(config.connections.default.credentials[0].email).toBe(token.login)
+  })
+
+  it('no keychain: offers the 0600 file before any secret is asked; a rejected token asks again', async () => {
+    const token = await emu.admin.createToken({kind: 'api-token'})
+    // No D-Bus session here: the keychain cannot be reached (the check is bounded by the timeout).
+    const t = await start(['connect', '--url', emu.apiBase], {DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', BB_INTEGRATE_KEYCHAIN_TIMEOUT_MS: '3000'})
+    let screen = await t.waitForText('Store the secret in that plain file?', 20_000)
+    expect(screen).toContain('The OS keychain cannot be used')
+    expect(screen).toContain(`${dir}/secrets.json instead: a plain file with mode 0600`)
+    expect(screen).not.toContain('Which Bitbucket?')
+    await t.type('y')
+    await t.sendKeys('Enter')
+    await t.waitForText('Which Bitbucket?')
+    await t.sendKeys('Enter')
+    await t.waitForText('How do you want to sign in?')
+    await t.sendKeys('Enter')
+    await t.waitForText('? Atlassian account e-mail')
+    await t.type(token.login as string)
+    await t.sendKeys('Enter')
+    await t.waitForText('? API token')
+    await new Promise((r) => setTimeout(r, 300))
+    await t.type('not-the-right-token-0000')
+    await t.sendKeys('Enter')
+    screen = await t.waitForText(/Try again \(attempt 2 of 3\)/, 30_000)
+    await t.waitForText(/Try again[\s\S]*\? API token/)
+    await new Promise((r) => setTimeout(r, 300))
+    await t.type(token.secret)
+    await t.sendKeys('Enter')
+    expect(await t.waitForExit(30_000)).toBe(0)
+    screen = await t.capture({history: true})
+    expect(screen).toMatch(/Connected default\/1 \(cloud, api-token\) as Mei Mensah; secret in plain file/)
+    expect(screen).not.toContain(token.secret)
+    expect(statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).connections.default.credentials[0].store).toBe('file')
+  })
+
+  it('no keychain and the file refused: exits before asking for anything, nothing written', async () => {
+    const t = await start(['connect', '--url', emu.apiBase], {DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', BB_INTEGRATE_KEYCHAIN_TIMEOUT_MS: '3000'})
+    await t.waitForText('Store the secret in that plain file?', 20_000)
+    await t.type('n')
+    await t.sendKeys('Enter')
+    expect(await t.waitForExit(15_000)).not.toBe(0)
+    const screen = await t.capture({history: true})
+    expect(screen).toMatch(/OS keychain not reachable/)
+    expect(screen).not.toContain('Which Bitbucket?')
+    expect(existsSync(path.join(dir, 'secrets.json'))).toBe(false)
   })
 
   it('Ctrl-C in the wizard exits 4 and writes nothing', async () => {

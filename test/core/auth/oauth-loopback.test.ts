@@ -49,16 +49,35 @@ describe('loopback server', () => {
     expect(await portIsFree(port)).toBe(true)
   })
 
-  it('rejects a state mismatch with a 400 page and an AuthError', async () => {
+  it('answers a wrong or missing state with 400 and keeps waiting for the right callback', async () => {
     const port = await freePort()
-    const loop = await startLoopback({port, state: 'expected'})
-    const page = await fetch(`${loop.redirectUri}?code=C&state=forged`)
-    expect(page.status).toBe(400)
+    const ignored: string[] = []
+    const loop = await startLoopback({port, state: 'expected', onIgnored: (m) => ignored.push(m)})
+    let settled = false
+    void loop.code.then(() => (settled = true), () => (settled = true))
+    for (const query of ['?code=C&state=forged', '?code=C', '?error=access_denied&state=forged', '']) {
+      const page = await fetch(`${loop.redirectUri}${query}`)
+      expect(page.status, query).toBe(400)
+      expect(await page.text()).toContain('ignored')
+    }
+    expect(ignored).toHaveLength(4)
+    expect(ignored[0]).toMatch(/still waiting/)
+    expect(settled).toBe(false)
+    // The real answer still completes the login.
+    const good = await fetch(`${loop.redirectUri}?code=REAL&state=expected`)
+    expect(good.status).toBe(200)
+    expect(await loop.code).toBe('REAL')
+    await loop.close()
+    expect(await portIsFree(port)).toBe(true)
+  })
+
+  it('a wrong state alone never logs in: the login ends at its timeout', async () => {
+    const loop = await startLoopback({port: await freePort(), state: 'expected', timeoutMs: 300})
+    expect((await fetch(`${loop.redirectUri}?code=C&state=forged`)).status).toBe(400)
     const error = await loop.code.catch((e: unknown) => e)
     await loop.close()
     expect(error).toBeInstanceOf(AuthError)
-    expect((error as AuthError).code).toBe('oauth_state_mismatch')
-    expect(await portIsFree(port)).toBe(true)
+    expect((error as AuthError).code).toBe('oauth_timeout')
   })
 
   it('reports the provider refusing (error=access_denied)', async () => {
@@ -112,7 +131,8 @@ describe('runOAuthLogin', () => {
       clientId: 'KEY',
       clientSecret: 'SECRET',
       callbackPort: port,
-      timeoutMs: 5000,
+      // A forged state is ignored; the login then ends at its timeout.
+      timeoutMs: 1500,
       onAuthorizeUrl: (u) => (seen = new URL(u)),
       // A "browser" that answers with a forged state.
       openBrowser: async (u) => {

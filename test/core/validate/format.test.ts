@@ -42,4 +42,26 @@ describe('validate output', () => {
     expect(out).toContain('→ Deselect it.')
     expect(out).toMatch(/validate FAILED/)
   })
+
+  it('table at 60 columns: every line fits, no word is split, the title column gives way with "…"', () => {
+    const long: ValidateReport = {...report, checks: [...report.checks, {id: 'network', title: 'Network', status: 'fail', detail: 'https://bitbucket.example.com/rest/api/latest/application-properties-is-a-long-url did not answer', remedy: null}]}
+    const out = formatTable(long, 60)
+    const lines = out.trimEnd().split('\n')
+    for (const l of lines) expect([...l].length, l).toBeLessThan(60)
+    // Every word of every detail is on one line, whole (the URL, longer than the column, is cut hard).
+    const text = lines.join(' ')
+    for (const word of report.checks[1]!.detail.split(' ')) expect(text).toContain(word)
+    expect(out).toMatch(/^✗ FAIL {2}Repository acme\/api \S*… {2}acme\/api no/m)
+    expect(out).toContain('→ Deselect it.')
+    expect(out).toMatch(/validate FAILED/)
+  })
+
+  it('table at 40 columns: detail moves under the title at full width', () => {
+    const out = formatTable(report, 40)
+    const lines = out.trimEnd().split('\n')
+    for (const l of lines) expect([...l].length, l).toBeLessThan(40)
+    expect(lines[0]).toBe('✓ PASS  Configuration')
+    expect(lines[1]).toBe('    Connection "default".')
+    expect(out).toContain('    → Deselect it.')
+  })
 })

@@ -18,6 +18,7 @@ import {freePort, portIsFree} from '../../helpers/net.js'
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const CHROMIUM_BROWSER = path.join(HERE, 'headless-browser.sh')
 const FORGING_BROWSER = path.join(HERE, 'forge-state-browser.mjs')
+const FORGE_THEN_LOGIN_BROWSER = path.join(HERE, 'forge-then-login-browser.sh')
 const chromium = existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')
 
 async function waitForFile(file: string, timeoutMs: number): Promise<void> {
@@ -141,13 +142,36 @@ describe('connect --auth oauth (built CLI, emulator, loopback)', () => {
     nothingWritten()
   })
 
-  it('forged state on the callback: rejected (exit 3), nothing written', async () => {
+  it('forged state on the callback: answered 400 and ignored; the login waits until its timeout (exit 3), nothing written', async () => {
     const port = await freePort()
     const c = await consumer(port)
-    const r = record('state', await runCli(connectArgs(c.key as string, port), {stdin: c.secret, env: {BB_INTEGRATE_CONFIG_DIR: dir, BROWSER: FORGING_BROWSER}}))
+    const forged = path.join(dir, 'forged-status')
+    const r = record('state', await runCli(connectArgs(c.key as string, port, ['--oauth-timeout', '3']), {
+      stdin: c.secret, env: {BB_INTEGRATE_CONFIG_DIR: dir, BROWSER: FORGING_BROWSER, BBI_FORGE_OUT: forged},
+    }))
+    expect(readFileSync(forged, 'utf8')).toBe('400')
+    expect(r.stderr).toMatch(/Ignored a callback without this login's state \(answered 400\); still waiting/)
     expect(r.code).toBe(3)
-    expect(r.stderr).toMatch(/state does not match/)
+    expect(r.stderr).toContain('Timed out after 3 s waiting for the browser')
+    expect(await portIsFree(port)).toBe(true)
     nothingWritten()
+  })
+
+  it.skipIf(!chromium)('a forged callback first, then the real login in Chromium: the login completes', async () => {
+    const port = await freePort()
+    const c = await consumer(port)
+    const forged = path.join(dir, 'forged-status')
+    const r = record('forged-then-login', await runCli(connectArgs(c.key as string, port, ['--json']), {
+      stdin: c.secret,
+      env: {BB_INTEGRATE_CONFIG_DIR: dir, BROWSER: FORGE_THEN_LOGIN_BROWSER, BBI_FORGE_OUT: forged},
+      timeoutMs: 90_000,
+    }))
+    expect(readFileSync(forged, 'utf8')).toBe('400')
+    expect(r.stderr).toMatch(/Ignored a callback without this login's state/)
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).credential).toMatchObject({kind: 'oauth', principal: `oauth-consumer:${c.key}`})
+    const stored = storedSecret()
+    secrets.push(stored.accessToken, stored.refreshToken)
   })
 
   it('Ctrl-C while waiting for the browser: exit 4, server closed, nothing written', async () => {

@@ -23,13 +23,15 @@ export interface OAuthLoginOptions {
   openBrowser: BrowserOpener
   /** Always told the URL, so the user can open it by hand when no browser opens. */
   onAuthorizeUrl: (url: string) => void
+  /** Told about each callback ignored for a wrong `state` (the login keeps waiting). */
+  onIgnoredCallback?: (message: string) => void
   dispatcher?: Dispatcher
   caFile?: string
   now?: () => number
 }
 
 /**
- * Authorization-code grant through a loopback redirect: 256-bit state against forged callbacks, PKCE
+ * Authorization-code grant through a loopback redirect: 256-bit state against forged callbacks (ignored with a 400 until the real one comes or the time is up), PKCE
  * S256 (Data Center checks it; Cloud ignores it but requires the client secret). The server is closed on
  * every path, success or not.
  */
@@ -42,6 +44,7 @@ export async function runOAuthLogin(options: OAuthLoginOptions): Promise<OAuthTo
     state,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
+    onIgnored: options.onIgnoredCallback,
   })
   try {
     const authorize = new URL(endpoints.authorize)

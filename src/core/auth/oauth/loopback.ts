@@ -13,15 +13,17 @@ export const DEFAULT_OAUTH_TIMEOUT_MS = 5 * 60_000
 
 export interface LoopbackOptions {
   port: number
-  /** The `state` we sent; anything else on the callback is rejected. */
+  /** The `state` we sent; a callback without it is answered 400 and ignored (the login keeps waiting). */
   state: string
+  /** Told about each ignored callback (a forged or stale request, another local page). */
+  onIgnored?: (message: string) => void
   timeoutMs?: number
   signal?: AbortSignal
 }
 
 export interface Loopback {
   redirectUri: string
-  /** Resolves with the authorization code; rejects on timeout, state mismatch, provider error or abort. */
+  /** Resolves with the authorization code; rejects on timeout, provider error or abort. */
   code: Promise<string>
   close(): Promise<void>
 }
@@ -43,7 +45,7 @@ export async function startLoopback(options: LoopbackOptions): Promise<Loopback>
     else settle?.reject(result.error)
   }
 
-  const server = createServer((req, res) => handle(req, res, options.state, finish))
+  const server = createServer((req, res) => handle(req, res, options.state, finish, options.onIgnored))
   await listen(server, options.port)
   const port = (server.address() as AddressInfo).port
   const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`
@@ -80,6 +82,7 @@ function handle(
   res: ServerResponse,
   state: string,
   finish: (result: {code: string} | {error: Error}) => void,
+  onIgnored?: (message: string) => void,
 ): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
   if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) {
@@ -89,13 +92,10 @@ function handle(
   }
   const params = url.searchParams
   if (params.get('state') !== state) {
-    page(res, 400, 'Login failed', 'The answer did not carry the state this login sent, so it was rejected. Return to the terminal and try again.')
-    finish({
-      error: new AuthError('OAuth callback rejected: its state does not match the one this login sent (possible forged request)', {
-        code: 'oauth_state_mismatch',
-        remedy: 'Run `bb-integrate connect` again and complete the login in the browser window it opens.',
-      }),
-    })
+    // Any local page can call this URL: one without this login's state (forged, or left over from an
+    // earlier login) must not end the login. Refuse it and keep waiting for Bitbucket's answer.
+    page(res, 400, 'Request rejected', 'This request did not carry the state of the login in progress, so it was ignored. Complete the login in the window bb-integrate opened.')
+    onIgnored?.('Ignored a callback without this login\'s state (answered 400); still waiting for the browser login.')
     return
   }
   const error = params.get('error')
