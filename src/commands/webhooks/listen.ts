@@ -36,6 +36,10 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
 
   async run(): Promise<void> {
     const {flags} = await this.parse(WebhooksListen)
+    // A long-running process that churns through parsed responses: keep the heap close to its live size
+    // (as `sync` does) so resident memory stays flat over days of deliveries.
+    const {setFlagsFromString} = await import('node:v8')
+    setFlagsFromString('--heap-growing-percent=50')
     const [{startListener}, {parseDuration}, {readWebhookSecret}, {readEnv}, {openConnection}, {openStore}, {ConfigStore}, {createSecretStoreResolver}, {httpEventBridge}] = await Promise.all([
       import('../../core/webhooks/listen.js'),
       import('../../core/webhooks/duration.js'),
