@@ -2,7 +2,7 @@
  * `npm run bench`: measures bb-integrate against the emulator and writes docs/BENCHMARKS.md.
  * Every figure is a ratio against a baseline run side by side in the same invocation.
  *   --quick     smaller datasets (minutes → seconds), for trying the harness
- *   --only a,b  run only some sections: coldstart, listing, sidebyside, large, ratelimit, rss, store, nochange, workers
+ *   --only a,b  run only some sections: coldstart, listing, sidebyside, large, ratelimit, rss, store, nochange, workers, webhooks
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -353,6 +353,36 @@ ${table}
 Target: ratio ≥ 0.9 with 0 × 429; more workers on one principal never exceed its bound.
 One-minute load average at the end of the run: ${fmt(load, 1)} on ${cpus().length} cores (every worker, PostgreSQL and the
 emulator share them).`)
+
+    if (want('webhooks')) {
+      log('webhooks listen…')
+      const {benchWebhooks} = await import('./webhooks.js')
+      const soakDeliveries = quick ? 1000 : 10_000
+      const w = await benchWebhooks(mkdtempSync(join(scratch, 'listen-')), {soakDeliveries, ratePerSecond: 200, latencySamples: quick ? 20 : 60})
+      const s = w.soak
+      const quarter = (q: number) => fmt(s.rssSamplesMb[Math.min(s.rssSamplesMb.length - 1, Math.floor(q * s.rssSamplesMb.length))] ?? 0, 0)
+      sections.push(`## Webhooks: change → store, requests per delivery, soak
+
+The built \`webhooks listen --json\` (its own process, SQLite store) against the Cloud emulator (tiny dataset, no
+latency) after a full sync. Latency: from the call that changes the emulator (a comment on a reviewed PR; every tenth a
+push of 3 commits) to the listener's \`applied\` line for its delivery — the emulator signs and POSTs the delivery,
+the listener answers, then refreshes from the API and commits. Requests: what the emulator served per delivery.
+Soak: ${int(s.sent)} signed \`pullrequest:updated\` deliveries naming real PRs, sent at ${s.ratePerSecond}/s over keep-alive
+connections, plus a replay of an earlier id after every 20th (${int(s.replays)} replays).
+
+| measure | result | target |
+|---|---|---|
+| latency change → store, p50 (n = ${w.latency.n}) | **${int(w.latency.p50)} ms** | — |
+| latency change → store, p95 | **${int(w.latency.p95)} ms** (max ${int(w.latency.max)} ms) | ≤ 2,000 ms |
+| REST requests per PR event (mean / max) | **${fmt(w.requestsPerPrEvent.mean)}** / ${fmt(w.requestsPerPrEvent.max)} | ≤ 2 |
+| REST requests per push of 3 commits (mean / max) | ${fmt(w.requestsPerPush.mean)} / ${fmt(w.requestsPerPush.max)} | — |
+| soak: sent in | ${fmt(s.seconds, 1)} s | ${fmt(s.sent / s.ratePerSecond, 0)} s |
+| soak: answered 202 / 200 (replay) / other | ${int(s.accepted)} / ${int(s.duplicates)} / ${int(s.otherStatuses)} | ${int(s.sent)} / ${int(s.replays)} / 0 |
+| soak: applied / lost / applied twice | **${int(s.applied)} / ${int(s.lost)} / ${int(s.appliedTwice)}** | ${int(s.sent)} / 0 / 0 |
+| listener peak RSS | **${fmt(s.peakRssMb, 0)} MB** | ≤ 150 MB |
+| listener RSS at 25 / 50 / 75 / 100 % of the soak | ${quarter(0.25)} / ${quarter(0.5)} / ${quarter(0.75)} / ${quarter(0.999)} MB | flat |
+
+Command: \`npm run bench -- --only webhooks\`${quick ? ' --quick' : ''}.`)
     }
   } finally {
     rmSync(scratch, {recursive: true, force: true})

@@ -1,4 +1,4 @@
-import {Box, Text, render} from 'ink'
+import {Box, Text, render, useInput} from 'ink'
 import React, {useEffect, useState} from 'react'
 
 import type {SyncEvent} from '../core/sync/events.js'
@@ -80,8 +80,12 @@ export function applyListenEvent(state: ListenState, event: ListenEvent | SyncEv
   return state
 }
 
-export function ListenView({state, tickMs = 250, now = Date.now}: {state: ListenState; tickMs?: number; now?: () => number}) {
+export function ListenView({state, onQuit, tickMs = 250, now = Date.now}: {state: ListenState; onQuit?: () => void; tickMs?: number; now?: () => number}) {
   const [, setTick] = useState(0)
+  // The terminal is in raw mode while the view is up: Ctrl-C (or q) arrives as a key, not as a signal.
+  useInput((input, key) => {
+    if (input === 'q' || (key.ctrl && input === 'c')) onQuit?.()
+  }, {isActive: onQuit !== undefined})
   useEffect(() => {
     const t = setInterval(() => setTick((n) => n + 1), tickMs)
     return () => clearInterval(t)
@@ -106,16 +110,16 @@ export function ListenView({state, tickMs = 250, now = Date.now}: {state: Listen
 }
 
 /** The live view on stderr; `finish` draws the last frame and releases the terminal. */
-export function renderListenView(options: {stdout?: NodeJS.WriteStream; now?: () => number}): {sink: ListenSink; finish: () => Promise<void>} {
+export function renderListenView(options: {onQuit: () => void; stdout?: NodeJS.WriteStream; now?: () => number}): {sink: ListenSink; finish: () => Promise<void>} {
   const now = options.now ?? Date.now
   const state = initialListenState(now())
-  const instance = render(<ListenView state={state} now={now} />, {stdout: options.stdout ?? process.stderr, exitOnCtrlC: false, patchConsole: false})
+  const instance = render(<ListenView state={state} now={now} onQuit={options.onQuit} />, {stdout: options.stdout ?? process.stderr, exitOnCtrlC: false, patchConsole: false})
   return {
     sink: (event) => {
       applyListenEvent(state, event, now())
     },
     async finish() {
-      instance.rerender(<ListenView state={state} now={now} />)
+      instance.rerender(<ListenView state={state} now={now} onQuit={options.onQuit} />)
       instance.unmount()
       await instance.waitUntilExit().catch(() => undefined)
     },

@@ -36,6 +36,10 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
 
   async run(): Promise<void> {
     const {flags} = await this.parse(WebhooksListen)
+    // A long-running process that churns through parsed responses: keep the heap close to its live size
+    // (as `sync` does) so resident memory stays flat over days of deliveries.
+    const {setFlagsFromString} = await import('node:v8')
+    setFlagsFromString('--heap-growing-percent=50')
     const [{startListener}, {parseDuration}, {readWebhookSecret}, {readEnv}, {openConnection}, {openStore}, {ConfigStore}, {createSecretStoreResolver}, {httpEventBridge}] = await Promise.all([
       import('../../core/webhooks/listen.js'),
       import('../../core/webhooks/duration.js'),
@@ -51,7 +55,14 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
     const resyncEveryMs = parseDuration(flags['resync-every'], '--resync-every')
     if (!flags.path.startsWith('/')) throw new UsageError(`Invalid --path "${flags.path}": it must start with "/".`, {code: 'bad_path'})
 
-    const {sink, finish} = await this.renderer(json)
+    let interrupts = 0
+    let stop: (() => void) | null = null
+    const onSignal = () => {
+      // First signal: finish what was accepted. Second: leave now — each delivery is recorded, the next start catches up.
+      if (++interrupts > 1) process.exit(ExitCode.Interrupted)
+      stop?.()
+    }
+    const {sink, finish} = await this.renderer(json, onSignal)
     const env = readEnv()
     const config = new ConfigStore({configDir: env.configDir})
     const warn = (message: string) => sink({type: 'warning', message: message.replace(/^Warning: /, '')})
@@ -59,13 +70,6 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
     const closers: Array<() => Promise<unknown>> = [() => opened.close()]
     const closeAll = async () => {
       await Promise.allSettled(closers.splice(0).map((c) => c()))
-    }
-    let interrupts = 0
-    let stop: (() => void) | null = null
-    const onSignal = () => {
-      // First signal: finish what was accepted. Second: leave now — each delivery is recorded, the next start catches up.
-      if (++interrupts > 1) process.exit(ExitCode.Interrupted)
-      stop?.()
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
@@ -124,7 +128,7 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
   }
 
   /** NDJSON on stdout (--json), the live view on a terminal, plain lines on stderr otherwise. */
-  private async renderer(json: boolean): Promise<{sink: ListenSink; finish: () => Promise<void>}> {
+  private async renderer(json: boolean, onQuit: () => void): Promise<{sink: ListenSink; finish: () => Promise<void>}> {
     if (json) {
       const {listenNdjsonSink} = await import('../../ui/listen-lines.js')
       return {sink: listenNdjsonSink(), finish: async () => undefined}
@@ -132,7 +136,7 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
     if (this.interactive) {
       try {
         const {renderListenView} = await import('../../ui/listen-view.js')
-        return renderListenView({})
+        return renderListenView({onQuit})
       } catch {
         // No usable terminal: the plain lines tell the same story.
       }

@@ -75,6 +75,16 @@ describe.each(['cloud', 'datacenter'] as const)('%s: webhooks listen keeps the s
     expect(rig.emu.stats().total - statsBefore).toBeLessThan(deliveries.length * 6 + 10)
   })
 
+  it('Provider.pullRequest reads one PR as the list gives it, and null for one that does not exist', async () => {
+    const provider = createProvider({kind: flavor, connection: CONNECTION, client: rig.client()})
+    const listed = [...rig.emu.world.truth(flavor, 'pullRequest', CONNECTION)].find((p) => p.repo === repo)!
+    const one = await provider.pullRequest(repo, listed.id)
+    // Cloud gives a 12-character merge hash, resolved against stored commits once written.
+    expect({...one!.pullRequest, mergeCommit: listed.mergeCommit}).toEqual(listed)
+    if (flavor === 'cloud' && listed.mergeCommit) expect(listed.mergeCommit.startsWith(one!.mergeCommitShort!)).toBe(true)
+    expect(await provider.pullRequest(repo, 987_654)).toBeNull()
+  })
+
   it('answers a replayed delivery 200 without applying it again', async () => {
     const last = rig.emu.admin.deliveries().at(-1)!
     const applied = events.filter((e) => e.type === 'applied').length

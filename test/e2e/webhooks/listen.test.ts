@@ -52,6 +52,14 @@ describe.each(['cloud', 'datacenter'] as const)('%s: webhooks listen (built CLI)
       : ['connect', '--provider', 'datacenter', '--url', rig.emu.url, '--auth', 'pat']
     const connected = await runCli([...args, '--token-stdin', '--allow-insecure-store', '--json'], {stdin: token.secret, env, timeoutMs: 60_000})
     expect(connected.code, connected.stderr).toBe(0)
+    // Before any `webhooks ensure`: no secret, so nothing could be verified — a clear refusal, no listener.
+    const refused = await runCli(['webhooks', 'listen', '--port', '0'], {env, timeoutMs: 30_000})
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('has no webhook secret')
+    expect(refused.stderr).toContain('webhooks ensure')
+    const badFlag = await runCli(['webhooks', 'listen', '--resync-every', 'soon', '--json'], {env, timeoutMs: 30_000})
+    expect(badFlag.code).toBe(2)
+    expect(badFlag.stdout).toContain('Invalid --resync-every')
     // What `webhooks ensure` does first: one secret per connection, beside its credentials.
     secret = (await ensureWebhookSecret(new FileStore({path: join(rig.dir, 'secrets.json'), warn: () => undefined}), CONNECTION)).secret
     repo = [...rig.emu.world.truth(flavor, 'repository', CONNECTION)].find((r) => r.defaultBranch)!.key

@@ -6,7 +6,7 @@
 import type {ServerState} from '../server/types.js'
 import type {MutationResult, WActivityKind, WPullRequest, WRepo, World} from '../world/types.js'
 import {activityEntry} from './activity.js'
-import {accountByKey, repository} from './render.js'
+import {accountByKey, api, repository} from './render.js'
 import {commit} from './render-code.js'
 import {pullRequest} from './render-pr.js'
 import {cloudTime} from './time.js'
@@ -53,29 +53,8 @@ export function webhookPayload(event: WorldEvent, world: World, state: ServerSta
   }
   const detail = world.detail(event.repo)
   if (event.kind === 'push') {
-    const head = detail.commits[0]
-    const branchName = detail.branches.find((b) => b.head === head?.hash)?.name ?? repo.defaultBranch ?? 'main'
-    const branchCommits = head ? [head] : []
-    const actor = head?.author ?? world.users()[0]?.uuid ?? null
-    const target = head ? commit(origin, world, repo, head) : null
-    return {
-      eventKey,
-      payload: {
-        actor: accountByKey(origin, world, actor),
-        repository: repositoryJson,
-        push: {
-          changes: [{
-            new: target ? {type: 'branch', name: branchName, target} : null,
-            old: head && head.parents[0] ? {type: 'branch', name: branchName, target: {type: 'commit', hash: head.parents[0]}} : null,
-            created: !head?.parents.length,
-            forced: false,
-            closed: false,
-            truncated: false,
-            commits: branchCommits.map((c) => commit(origin, world, repo, c)),
-          }],
-        },
-      },
-    }
+    const push = pushChanges(origin, world, state, repo, event.repo)
+    return push ? {eventKey, payload: {actor: accountByKey(origin, world, push.actor), repository: repositoryJson, push: {changes: push.changes}}} : null
   }
   const pr = detail.pullRequests.find((p) => p.id === event.pullRequest)
   if (!pr) return null
@@ -91,6 +70,55 @@ export function webhookPayload(event: WorldEvent, world: World, state: ServerSta
   if (act && event.kind === 'pr.changes_requested') payload.changes_request = {date: cloudTime(act.at), user: accountByKey(origin, world, act.user)}
   if (act && event.kind === 'pr.comment') payload.comment = commentOf(origin, world, repo, pr, act)
   return {eventKey, payload}
+}
+
+/** Cloud lists at most this many commits per ref change, newest first, and sets `truncated` past it. */
+const PUSH_COMMITS = 5
+
+/**
+ * `push.changes` for the refs that moved since the heads recorded before the mutation (the admin API
+ * records them); one mutation can raise several push events, and only the first has anything to report.
+ */
+function pushChanges(origin: string, world: World, state: ServerState, repo: WRepo, key: string): {actor: string | null; changes: unknown[]} | null {
+  const before = state.scratch.get(`headsBefore:${key}`) as Map<string, string> | undefined
+  if (!before) return null
+  const detail = world.detail(key)
+  const byHash = new Map(detail.commits.map((c) => [c.hash, c]))
+  const full = `${repo.container}/${repo.slug}`
+  const ref = (name: string, hash: string) => {
+    const c = byHash.get(hash)
+    return {
+      type: 'branch', name, target: c ? commit(origin, world, repo, c) : {type: 'commit', hash},
+      links: {self: {href: `${api(origin)}/repositories/${full}/refs/branches/${name}`}, html: {href: `${origin}/${full}/branch/${name}`}},
+    }
+  }
+  const changes: unknown[] = []
+  let actor: string | null = null
+  for (const b of detail.branches) {
+    const old = before.get(b.name)
+    if (old === b.head) continue
+    // The commits new to this ref: from the new head down (first parents) to the old one.
+    const pushed = []
+    for (let c = byHash.get(b.head); c && c.hash !== old && pushed.length <= 1000; c = byHash.get(c.parents[0] ?? '')) pushed.push(c)
+    actor ??= pushed[0]?.author ?? null
+    changes.push({
+      old: old ? ref(b.name, old) : null,
+      new: ref(b.name, b.head),
+      created: !old, forced: false, closed: false,
+      truncated: pushed.length > PUSH_COMMITS,
+      commits: pushed.slice(0, PUSH_COMMITS).map((c) => commit(origin, world, repo, c)),
+      links: {
+        commits: {href: `${api(origin)}/repositories/${full}/commits?include=${b.head}${old ? `&exclude=${old}` : ''}`},
+        html: {href: `${origin}/${full}/branches/compare/${b.head}..${old ?? ''}`},
+      },
+    })
+  }
+  for (const [name, head] of before) {
+    if (!detail.branches.some((b) => b.name === name)) changes.push({old: ref(name, head), new: null, created: false, forced: false, closed: true, truncated: false, commits: [], links: {}})
+  }
+  // Reported once per mutation.
+  state.scratch.delete(`headsBefore:${key}`)
+  return changes.length ? {actor: actor ?? world.users()[0]?.uuid ?? null, changes} : null
 }
 
 function commentOf(origin: string, world: World, repo: WRepo, pr: WPullRequest, act: WPullRequest['activity'][number]): unknown {

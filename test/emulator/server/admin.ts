@@ -93,6 +93,10 @@ export class AdminApi {
 
   /** Apply a mutation and deliver its webhooks; with `wait`, resolve after every delivery settled. */
   async mutate(mutation: Mutation, options: {wait?: boolean} = {}): Promise<MutationOutcome> {
+    // Branch heads before the change: push payloads report what moved from where.
+    if ('repo' in mutation && this.core.world.repo(mutation.repo)) {
+      this.core.state.scratch.set(`headsBefore:${mutation.repo}`, new Map(this.core.world.detail(mutation.repo).branches.map((b) => [b.name, b.head])))
+    }
     const result = this.core.world.mutate(mutation)
     const deliveries = this.core.emit(result)
     if (options.wait) await this.core.webhooks.idle()
