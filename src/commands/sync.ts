@@ -2,7 +2,27 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {BbError, ExitCode, UsageError, exitCodeOf} from '../core/errors.js'
+import type {CommitsFrom} from '../core/git/choose.js'
+import type {OpenedConnection} from '../core/connection.js'
+import type {CommitSource} from '../core/provider/types.js'
 import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
+
+/** The git commit source for this sync, or null for REST (`auto` warns once when git cannot be used). */
+async function chooseGitSource(mode: CommitsFrom, gitDir: string | undefined, opened: OpenedConnection, since: string | null, sink: SyncEventSink): Promise<CommitSource | null> {
+  const {chooseCommitSource, defaultGitDir} = await import('../core/git/choose.js')
+  return chooseCommitSource({
+    mode,
+    provider: opened.connection.provider,
+    connection: opened.connection.name,
+    connectionUrl: opened.connection.url,
+    client: opened.client,
+    credentials: opened.credentials,
+    rest: opened.provider,
+    gitDir: gitDir ?? defaultGitDir(),
+    since,
+    warn: (message) => sink({type: 'warning', message}),
+  })
+}
 
 export default class Sync extends BaseCommand {
   static override summary = 'Sync repositories, pull requests, reviews, commits and commit files into the local store.'
@@ -41,6 +61,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     store: Flags.string({description: 'Store: a SQLite path, sqlite:///path or postgres://… (default: <data dir>/bb-integrate.db).', env: 'BB_INTEGRATE_STORE'}),
     shard: Flags.string({description: 'Sync only shard i of n (1-based, e.g. 2/4): split repositories across machines.'}),
     plan: Flags.boolean({description: 'Estimate requests and time under the rate limit, then exit without syncing.'}),
+    'commits-from': Flags.string({description: 'Where commits and commit files come from: git (a mirror per repository; its own rate budget), rest, or auto (git when git ≥ 2.31 is installed).', options: ['auto', 'git', 'rest'], default: 'auto', env: 'BB_INTEGRATE_COMMITS_FROM'}),
+    'git-dir': Flags.string({description: 'Where the git mirrors live (default: <data dir>/mirrors).', env: 'BB_INTEGRATE_GIT_DIR'}),
   }
 
   async run(): Promise<void> {
@@ -107,6 +129,9 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         await (closed ??= Promise.allSettled([store.close(), opened.close()]))
       }
       const {connection} = opened
+      const commitSource = (flags.commits || flags['commit-files']) && !flags.plan
+        ? await chooseGitSource(flags['commits-from'] as CommitsFrom, flags['git-dir'], opened, since, sink)
+        : null
       const summary = await runSync({
         connection: connection.name,
         repos: flags.repo,
@@ -128,6 +153,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000),
       }, {
         provider: opened.provider,
+        ...(commitSource ? {commitSource} : {}),
         store,
         emit: sink,
         signal: controller.signal,
