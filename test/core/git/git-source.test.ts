@@ -9,6 +9,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {gitAuthorization} from '../../../src/core/git/auth.js'
 import {fetchCloneUrl} from '../../../src/core/git/clone-url.js'
 import {GitCommitSource} from '../../../src/core/git/source.js'
 import {createProvider} from '../../../src/core/provider/index.js'
@@ -89,7 +90,29 @@ describe.each(['cloud', 'datacenter'] as const)('commits from git on %s', (flavo
   })
 
   it('a first sync stores the truth, with no per-commit file requests', async () => {
-    const {rest, git} = await gitSync()
+    // Sample every process's argv while the clones run: the secret must never be in one.
+    const secret = rig.credential.token
+    const header = gitAuthorization(flavor, rig.credential.authorization)
+    const leaks: string[] = []
+    let samples = 0
+    let gitSeen = 0
+    const sampler = setInterval(() => {
+      samples++
+      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+        let cmdline: Buffer
+        try {
+          cmdline = readFileSync(`/proc/${pid}/cmdline`)
+        } catch {
+          continue
+        }
+        if (cmdline.includes('git\0')) gitSeen++
+        if (cmdline.includes(secret) || cmdline.includes(header.split(' ')[1] ?? header)) leaks.push(cmdline.toString().replace(/\0/g, ' '))
+      }
+    }, 5)
+    const {rest, git} = await gitSync().finally(() => clearInterval(sampler))
+    expect(samples).toBeGreaterThan(0)
+    expect(gitSeen).toBeGreaterThan(0)
+    expect(leaks).toEqual([])
     await expectTruth()
     expect(git).toBeGreaterThan(0)
     const commits = (await collect(store.export('commit'))).length
