@@ -4,6 +4,7 @@
  * are imported inside run() so `--help` and `--version` start fast.
  */
 import AuthStatus from './commands/auth/status.js'
+import Cache from './commands/cache.js'
 import Connect from './commands/connect.js'
 import Demo from './commands/demo.js'
 import Disconnect from './commands/disconnect.js'
@@ -15,6 +16,7 @@ import Validate from './commands/validate.js'
 
 export const COMMANDS = {
   'auth:status': AuthStatus,
+  cache: Cache,
   connect: Connect,
   demo: Demo,
   disconnect: Disconnect,
