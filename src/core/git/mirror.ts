@@ -71,3 +71,8 @@ export async function updateMirror(options: MirrorOptions): Promise<'cloned' | '
   await runGit(['clone', '--mirror', '--quiet', ...shallow, '--', options.url.toString(), options.dir], common)
   return 'cloned'
 }
+
+/** `git ls-remote --heads`: proves the credential can fetch the repository, without writing anything. */
+export async function tryLsRemote(url: URL, authorization: string, signal?: AbortSignal): Promise<void> {
+  await runGit(['ls-remote', '--heads', '--', url.toString()], {authorization, allowHttp: url.protocol === 'http:', timeoutMs: 30_000, signal})
+}

@@ -56,6 +56,11 @@ export interface ValidateDeps {
   /** Features whose permissions must be present. Webhooks do not exist yet: false. */
   features: {webhooks: boolean}
   reach: (url: string, options: ReachOptions) => Promise<ReachResult>
+  /** The installed git and a trial fetch of one repository (absent: the git row skips). */
+  git?: {
+    version(): Promise<string | null>
+    tryFetch(repo: string, signal?: AbortSignal): Promise<void>
+  }
   now: () => number
   /** Per check; a check that runs longer fails with a timeout row. */
   checkTimeoutMs: number
