@@ -15,7 +15,8 @@ import {fastImportStream, realState} from '../world/git-objects.js'
 import type {World} from '../world/types.js'
 
 const run = promisify(execFile)
-const GIT_TIMEOUT_MS = 120_000
+/** Generous: a 10,000-commit repository imports in seconds, but the machine may be busy. */
+const GIT_TIMEOUT_MS = 30 * 60_000
 
 interface Cached {
   dir: string
@@ -89,12 +90,14 @@ async function fastImport(dir: string, stream: Iterable<string>): Promise<void> 
     child.on('error', reject)
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import failed (${code}): ${Buffer.concat(errors).toString()}`))))
   })
+  // Failure is reported by the await below; until then the rejection must not count as unhandled.
+  done.catch(() => {})
   child.stdin.on('error', () => {})
   let buffered = ''
   for (const piece of stream) {
     buffered += piece
     if (buffered.length > 1 << 20) {
-      if (!child.stdin.write(buffered)) await new Promise((r) => child.stdin.once('drain', r))
+      if (!child.stdin.write(buffered)) await Promise.race([new Promise((r) => child.stdin.once('drain', r)), done])
       buffered = ''
     }
   }
