@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    env: {FORCE_HYPERLINK: '0', BB_INTEGRATE_NO_UPDATE_NOTIFIER: '1'},
+    env: {FORCE_HYPERLINK: '0', BB_INTEGRATE_NO_UPDATE_NOTIFIER: '1', BB_INTEGRATE_COMMITS_FROM: 'rest'},
   },
 })

@@ -353,6 +353,7 @@ ${table}
 Target: ratio ≥ 0.9 with 0 × 429; more workers on one principal never exceed its bound.
 One-minute load average at the end of the run: ${fmt(load, 1)} on ${cpus().length} cores (every worker, PostgreSQL and the
 emulator share them).`)
+    }
 
     if (want('webhooks')) {
       log('webhooks listen…')

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite uses for real: a PostgreSQL server, the OS keychain
-# under D-Bus (gnome-keyring), a headless browser for OAuth (chromium) and a real terminal (tmux).
+# under D-Bus (gnome-keyring), a headless browser for OAuth (chromium), a real terminal (tmux) and git
+# (the emulator's repositories and the git commit source).
 # Idempotent: does nothing when everything is present. Needs root (or sudo) on Debian/Ubuntu.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
 command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v git >/dev/null 2>&1 || need+=(git)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need+=(postgresql); fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -8,6 +8,7 @@ import AuthLogout from './commands/auth/logout.js'
 import AuthStatus from './commands/auth/status.js'
 import AuthSwitch from './commands/auth/switch.js'
 import AuthToken from './commands/auth/token.js'
+import Cache from './commands/cache.js'
 import Connect from './commands/connect.js'
 import Demo from './commands/demo.js'
 import Disconnect from './commands/disconnect.js'
@@ -32,6 +33,7 @@ export const COMMANDS = {
   'auth:status': AuthStatus,
   'auth:switch': AuthSwitch,
   'auth:token': AuthToken,
+  cache: Cache,
   connect: Connect,
   demo: Demo,
   disconnect: Disconnect,

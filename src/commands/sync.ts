@@ -2,7 +2,27 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {BbError, ExitCode, UsageError, exitCodeOf} from '../core/errors.js'
+import type {CommitsFrom} from '../core/git/choose.js'
+import type {OpenedConnection} from '../core/connection.js'
+import type {CommitSource} from '../core/provider/types.js'
 import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
+
+/** The git commit source for this sync, or null for REST (`auto` warns once when git cannot be used). */
+async function chooseGitSource(mode: CommitsFrom, gitDir: string | undefined, opened: OpenedConnection, since: string | null, sink: SyncEventSink): Promise<CommitSource | null> {
+  const {chooseCommitSource, defaultGitDir} = await import('../core/git/choose.js')
+  return chooseCommitSource({
+    mode,
+    provider: opened.connection.provider,
+    connection: opened.connection.name,
+    connectionUrl: opened.connection.url,
+    client: opened.client,
+    credentials: opened.credentials,
+    rest: opened.provider,
+    gitDir: gitDir ?? defaultGitDir(),
+    since,
+    warn: (message) => sink({type: 'warning', message}),
+  })
+}
 
 export default class Sync extends BaseCommand {
   static override summary = 'Sync repositories, pull requests, reviews, commits and commit files into the local store.'
@@ -44,6 +64,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     enqueue: Flags.boolean({description: 'Queue one sync job per repository in the PostgreSQL store and return (`bb-integrate worker` runs them).', exclusive: ['workers', 'plan']}),
     workers: Flags.integer({description: 'Queue the repositories and run this many workers here until the queue is empty (PostgreSQL store).', min: 1, max: 64, exclusive: ['enqueue', 'plan']}),
     plan: Flags.boolean({description: 'Print the requests the sync would make (exact, or an estimate with a range) and the rate-limit time, then exit without syncing. With --json, as NDJSON `plan` events.'}),
+    'commits-from': Flags.string({description: 'Where commits and commit files come from: git (a mirror per repository; its own rate budget), rest, or auto (git when git ≥ 2.31 is installed).', options: ['auto', 'git', 'rest'], default: 'auto', env: 'BB_INTEGRATE_COMMITS_FROM'}),
+    'git-dir': Flags.string({description: 'Where the git mirrors live (default: <data dir>/mirrors).', env: 'BB_INTEGRATE_GIT_DIR'}),
   }
 
   async run(): Promise<void> {
@@ -138,6 +160,9 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         if (result.summary?.stopReason === 'errors') this.finishWith(ExitCode.Failure, json)
         return
       }
+      const commitSource = (flags.commits || flags['commit-files']) && !flags.plan
+        ? await chooseGitSource(flags['commits-from'] as CommitsFrom, flags['git-dir'], opened, since, sink)
+        : null
       const summary = await runSync({
         connection: connection.name,
         repos: flags.repo,
@@ -158,6 +183,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000),
       }, {
         provider: opened.provider,
+        ...(commitSource ? {commitSource} : {}),
         store,
         emit: sink,
         signal: controller.signal,

@@ -106,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         core.webhooks.close()
+        core.git.close()
         server.close(() => resolve())
         // Keep-alive sockets would hold close() open; the emulator has no request worth finishing.
         server.closeAllConnections()

@@ -36,6 +36,8 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
     LANG: 'C.UTF-8',
     NO_COLOR: '1',
     BB_INTEGRATE_NO_UPDATE_NOTIFIER: '1',
+    // Request counts in the CLI tests are REST's; the git source is tested on its own.
+    BB_INTEGRATE_COMMITS_FROM: 'rest',
   }
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k]

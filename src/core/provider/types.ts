@@ -101,6 +101,8 @@ export interface CommitListOptions {
 export interface CommitRecord {
   commit: Commit
   users: User[]
+  /** The commit's files, when the source reads them with the commit (git): no per-commit request then. */
+  files?: CommitFile[]
 }
 
 export interface CommitFileOptions {

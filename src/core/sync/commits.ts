@@ -2,7 +2,7 @@ import {HttpError} from '../errors.js'
 import {CursorUnusableError} from '../http/cursor-link.js'
 import {extractIssueKeys} from '../issue-keys.js'
 import type {CommitFile} from '../model.js'
-import type {Branch} from '../provider/types.js'
+import type {Branch, CommitRecord} from '../provider/types.js'
 import type {CommitFilesWrite, RepoSyncState, StoredBranchHead} from '../store/types.js'
 import type {SyncContext} from './context.js'
 import {readAhead} from './prefetch.js'
@@ -42,7 +42,7 @@ export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyn
   const {options} = ctx
   ctx.emit({type: 'repo', repo, phase: 'commits', done: 0, total: null})
   const branches: Branch[] = []
-  for await (const page of ctx.provider.branches(repo, ctx.signal)) branches.push(...page.items)
+  for await (const page of ctx.commitSource.branches(repo, ctx.signal)) branches.push(...page.items)
   const heads: StoredBranchHead[] = branches.map((b) => ({name: b.name, head: b.head}))
   const known = new Set(state.branchHeads.map((b) => b.head))
   const headsChanged = !sameSet(
@@ -91,9 +91,10 @@ async function walk(ctx: SyncContext, repo: string, heads: StoredBranchHead[], i
   const {options} = ctx
   let written = 0
   let finished = false
-  for await (const page of readAhead(ctx.provider.commits(repo, {include, exclude, cursor}, ctx.signal))) {
+  for await (const page of readAhead(ctx.commitSource.commits(repo, {include, exclude, cursor}, ctx.signal))) {
     const commits = page.items.map((r) => r.commit)
     const last = page.cursor === null
+    const commitFiles = options.commitFiles ? filesOf(page.items, options.pathPrefix) : []
     await ctx.store.write({
       connection: options.connection,
       users: page.items.flatMap((r) => r.users),
@@ -101,7 +102,9 @@ async function walk(ctx: SyncContext, repo: string, heads: StoredBranchHead[], i
       issueRefs: commits.map((c) => ({repo, sourceType: 'commit' as const, sourceId: c.hash, keys: extractIssueKeys(c.message)})),
       cursor: {repo, phase: 'commits', value: page.cursor === null ? null : JSON.stringify({include, exclude, cursor: page.cursor} satisfies CommitCursor)},
       ...(last ? {branchHeads: {repo, heads}} : {}),
+      ...(commitFiles.length > 0 ? {commitFiles} : {}),
     })
+    ctx.counted(repo, 'commitFile', commitFiles.reduce((n, w) => n + w.files.length, 0))
     finished = last
     written += commits.length
     ctx.counted(repo, 'commit', commits.length)
@@ -110,6 +113,17 @@ async function walk(ctx: SyncContext, repo: string, heads: StoredBranchHead[], i
     ctx.emit({type: 'repo', repo, phase: 'commits', done: written, total: null})
   }
   return finished
+}
+
+/** Files that came with a page of commits (the git source), narrowed to the path prefix. */
+function filesOf(records: readonly CommitRecord[], prefix: string | null): CommitFilesWrite[] {
+  const out: CommitFilesWrite[] = []
+  for (const r of records) {
+    if (!r.files) continue
+    const files = prefix ? r.files.filter((f) => f.path.startsWith(prefix) || (f.oldPath?.startsWith(prefix) ?? false)) : r.files
+    out.push({repo: r.commit.repo, commit: r.commit.hash, files})
+  }
+  return out
 }
 
 /** Commits whose files are written per transaction: few enough to lose little to a kill, many enough to amortise commits. */
@@ -143,7 +157,7 @@ export async function syncCommitFiles(ctx: SyncContext, repo: string): Promise<v
     const results = await Promise.allSettled(pending.map((hash) => ctx.fetchLimit(async () => {
       ctx.signal.throwIfAborted()
       const found: CommitFile[] = []
-      for await (const page of ctx.provider.commitFiles(repo, hash, {pathPrefix: prefix}, ctx.signal)) found.push(...page.items)
+      for await (const page of ctx.commitSource.commitFiles(repo, hash, {pathPrefix: prefix}, ctx.signal)) found.push(...page.items)
       // The provider narrows by prefix where the API can; this keeps the promise where it cannot.
       const kept = prefix ? found.filter((f) => f.path.startsWith(prefix) || (f.oldPath?.startsWith(prefix) ?? false)) : found
       buffer.push({repo, commit: hash, files: kept, prefix})

@@ -1,7 +1,7 @@
 import type {Clock} from '../clock.js'
 import type {HttpStats, RateLimitState} from '../http/types.js'
 import type {EntityName} from '../model.js'
-import type {Provider} from '../provider/types.js'
+import type {CommitSource, Provider} from '../provider/types.js'
 import type {Store} from '../store/types.js'
 import type {SyncEventSink} from './events.js'
 import type {SyncOptions} from './options.js'
@@ -9,6 +9,8 @@ import type {SyncOptions} from './options.js'
 /** Everything runSync needs from outside, injected so tests swap each piece. */
 export interface SyncDeps {
   provider: Provider
+  /** Where branches, commits and commit files come from (default: the provider's REST API). */
+  commitSource?: CommitSource
   store: Store
   emit: SyncEventSink
   clock?: Clock
@@ -32,6 +34,7 @@ export type Limit = <T>(fn: () => Promise<T>) => Promise<T>
 export interface SyncContext {
   options: ResolvedOptions
   provider: Provider
+  commitSource: CommitSource
   store: Store
   clock: Clock
   signal: AbortSignal

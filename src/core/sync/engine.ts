@@ -151,6 +151,7 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
   const ctx: SyncContext = {
     options,
     provider: deps.provider,
+    commitSource: deps.commitSource ?? deps.provider,
     store: deps.store,
     clock,
     signal,

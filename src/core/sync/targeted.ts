@@ -3,7 +3,7 @@ import pLimit from 'p-limit'
 import {systemClock} from '../clock.js'
 import type {Clock} from '../clock.js'
 import {extractIssueKeys} from '../issue-keys.js'
-import type {Provider} from '../provider/types.js'
+import type {CommitSource, Provider} from '../provider/types.js'
 import type {Store} from '../store/types.js'
 import {syncCommitFiles, syncCommits} from './commits.js'
 import type {SyncContext} from './context.js'
@@ -24,6 +24,8 @@ export type TargetedChange =
 export interface TargetedDeps {
   connection: string
   provider: Provider
+  /** Where a push's commits come from (a git mirror or the REST API); default the provider. */
+  commitSource?: CommitSource
   store: Store
   emit?: SyncEventSink
   clock?: Clock
@@ -49,6 +51,7 @@ function context(deps: TargetedDeps): SyncContext {
   return {
     options: resolveOptions({connection: deps.connection}),
     provider: deps.provider,
+    commitSource: deps.commitSource ?? deps.provider,
     store: deps.store,
     clock,
     signal: deps.signal ?? new AbortController().signal,

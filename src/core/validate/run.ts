@@ -4,6 +4,7 @@ import {row, type Check, type CheckContext} from './check.js'
 import {configCheck, reachabilityCheck} from './checks/config.js'
 import {credentialsCheck, identityCheck, scopesCheck} from './checks/credentials.js'
 import {dcVersionCheck, keychainCheck, oauthCheck, rateLimitCheck} from './checks/limits.js'
+import {gitCheck} from './checks/git.js'
 import {reposCheck, webhooksCheck} from './checks/repos.js'
 import {Probes} from './probes.js'
 import type {CheckResult, ValidateDeps, ValidateReport} from './types.js'
@@ -21,6 +22,7 @@ export const CHECKS: readonly Check[] = [
   dcVersionCheck,
   oauthCheck,
   keychainCheck,
+  gitCheck,
 ]
 
 export interface RunValidationOptions {

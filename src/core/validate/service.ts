@@ -117,6 +117,7 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
       provider: opened.provider, secretStores: resolve, config: null, signal: options.signal,
     }) : null,
     reach: probeReachability,
+    ...(opened ? {git: gitProbe(opened)} : {}),
     now,
     checkTimeoutMs: timeoutMs,
   }
@@ -130,5 +131,23 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
     return await runValidation(deps, {strict: options.strict, signal: options.signal})
   } finally {
     await opened?.close().catch(() => undefined)
+  }
+}
+
+/** The validate `git` row's probes: the installed version, and `git ls-remote` of one repository. */
+function gitProbe(opened: OpenedConnection): NonNullable<ValidateDeps['git']> {
+  return {
+    version: async () => (await import('../git/exec.js')).gitVersion(),
+    async tryFetch(repo, signal) {
+      const [{fetchCloneUrl}, {checkCloneUrl, tryLsRemote}, {gitAuthorization}] = await Promise.all([
+        import('../git/clone-url.js'), import('../git/mirror.js'), import('../git/auth.js'),
+      ])
+      const credential = opened.credentials[0]
+      if (!credential) throw new Error('the connection has no credential')
+      const href = await fetchCloneUrl(opened.client, opened.connection.provider, repo, signal)
+      if (!href) throw new Error('the API gives no https clone link')
+      const url = checkCloneUrl(href, opened.connection.url)
+      await tryLsRemote(url, gitAuthorization(opened.connection.provider, await credential.authorization()), signal)
+    },
   }
 }

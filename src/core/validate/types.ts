@@ -59,6 +59,11 @@ export interface ValidateDeps {
   /** The connection opened for webhook administration (the webhooks row); null when it could not be opened. */
   webhooks?: WebhookContext | null
   reach: (url: string, options: ReachOptions) => Promise<ReachResult>
+  /** The installed git and a trial fetch of one repository (absent: the git row skips). */
+  git?: {
+    version(): Promise<string | null>
+    tryFetch(repo: string, signal?: AbortSignal): Promise<void>
+  }
   now: () => number
   /** Per check; a check that runs longer fails with a timeout row. */
   checkTimeoutMs: number

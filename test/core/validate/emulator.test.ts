@@ -23,6 +23,9 @@ const rowOf = (r: ValidateReport, id: string) => r.checks.find((c) => c.id === i
 describe('validate against the emulator', () => {
   it('all good (Cloud): passes, honest skips, finishes in well under the timeout', async () => {
     fx = await setupFixture()
+    // The emulator builds a repository's git objects on its first git request: do that before timing validate.
+    const warm = fx.emu.admin.createToken({kind: 'api-token'})
+    await fetch(`${fx.emu.url}/${fx.selection[0]}.git/info/refs?service=git-upload-pack`, {headers: {Authorization: `Basic ${Buffer.from(`x-bitbucket-api-token-auth:${warm.secret}`).toString('base64')}`}})
     const report = await run(fx)
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([])
     expect(report.ok).toBe(true)
@@ -34,8 +37,11 @@ describe('validate against the emulator', () => {
     expect(rowOf(report, 'webhooks')).toMatchObject({status: 'skip', detail: 'webhooks not configured yet'})
     expect(rowOf(report, 'dc-version')?.status).toBe('skip')
     expect(rowOf(report, 'keychain')?.status).toBe('pass')
-    // Shared probes: one identity request serves three rows; two requests per selected repo.
-    expect(fx.emu.stats().total).toBe(1 + 2 * fx.selection.length)
+    // The git row: the installed git fetches the first selected repository (ls-remote over its clone link).
+    expect(rowOf(report, 'git')).toMatchObject({status: 'pass', detail: expect.stringMatching(new RegExp(`^git \\d+\\.\\d+.* can fetch ${fx.selection[0]}$`)) as unknown})
+    expect(fx.emu.stats().git).toBeGreaterThan(0)
+    // Shared probes: one identity request serves three rows; two requests per selected repo; one clone link for the git row.
+    expect(fx.emu.stats().total).toBe(1 + 2 * fx.selection.length + 1)
     process.stderr.write(`validate-cloud-all-good ${report.durationMs} ms, ${JSON.stringify(fx.emu.stats()).slice(0, 300)}\n`)
     expect(report.durationMs).toBeLessThan(5000)
   })

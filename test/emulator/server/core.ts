@@ -6,6 +6,7 @@ import type {DeliveryOptions} from './webhooks.js'
 import {DELIVERY_LOG} from './hooks.js'
 import {WebhookDispatcher} from './webhooks.js'
 import {FaultInjector} from './faults.js'
+import {GitRepos} from './git-repos.js'
 import {Router} from './router.js'
 import {createServerState} from './state.js'
 import type {MutableServerState} from './state.js'
@@ -26,6 +27,8 @@ export class EmulatorCore {
   readonly router: Router
   readonly faults = new FaultInjector()
   readonly stats = new Stats()
+  /** Real bare repositories for the git endpoints, built on first use. */
+  readonly git = new GitRepos()
   readonly webhooks: WebhookDispatcher
   latencyMs: number
   /** While true the server drops every non-admin connection without answering. */

@@ -10,6 +10,7 @@ import type {AdminApi} from './admin.js'
 import {handleAdmin} from './admin-http.js'
 import type {EmulatorCore} from './core.js'
 import type {Fault} from './faults.js'
+import {gitTarget, serveGit} from './git-http.js'
 import {readBody, send} from './respond.js'
 import type {EmuRequest, EmuResponse, Principal, Route} from './types.js'
 
@@ -61,6 +62,11 @@ async function handle(core: EmulatorCore, admin: AdminApi, req: IncomingMessage,
   if (fault?.kind === 'status5xx') {
     countRoute(core, emuReq)
     finish(core, res, errorResponse(core, fault.status, STATUS_CODES[fault.status] ?? 'Server Error'), null, emuReq)
+    return
+  }
+  const git = gitTarget(core, emuReq.path)
+  if (git) {
+    await serveGit(core, core.git, git, emuReq, res)
     return
   }
   const response = await dispatch(core, emuReq)

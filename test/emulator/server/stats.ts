@@ -8,6 +8,8 @@ export interface StatsSnapshot {
   rateLimited: number
   faults: Record<string, number>
   webhookDeliveries: number
+  /** Git smart-HTTP requests (also in byRoute as "GIT …"), not part of total: git has its own budget. */
+  git: number
 }
 
 export class Stats {
@@ -16,6 +18,12 @@ export class Stats {
   byStatus = new Map<number, number>()
   rateLimited = 0
   webhookDeliveries = 0
+  git = 0
+
+  countGit(route: string): void {
+    this.git += 1
+    this.byRoute.set(route, (this.byRoute.get(route) ?? 0) + 1)
+  }
 
   count(route: string): void {
     this.total += 1
@@ -33,6 +41,7 @@ export class Stats {
     this.byStatus.clear()
     this.rateLimited = 0
     this.webhookDeliveries = 0
+    this.git = 0
   }
 
   snapshot(faults: Record<string, number>): StatsSnapshot {
@@ -44,6 +53,7 @@ export class Stats {
       rateLimited: this.rateLimited,
       faults: {...faults},
       webhookDeliveries: this.webhookDeliveries,
+      git: this.git,
     }
   }
 }

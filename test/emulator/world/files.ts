@@ -63,6 +63,12 @@ export class FileTree {
     }
   }
 
+  static fromPaths(paths: Iterable<string>): FileTree {
+    const tree = new FileTree()
+    for (const p of paths) tree.add(p)
+    return tree
+  }
+
   /** The paths alive after the given commits, applied oldest first. */
   static fromCommits(newestFirst: readonly WCommit[]): FileTree {
     const tree = new FileTree()

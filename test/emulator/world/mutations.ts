@@ -7,6 +7,7 @@ import {stateAfter} from './activity.js'
 import {WorldError} from './errors.js'
 import {FileTree, addedFile, changeFiles, netChanges, renamedFile} from './files.js'
 import {identity} from './generate-repo.js'
+import {pathsAt} from './git-objects.js'
 import type {Rng} from './prng.js'
 import {branchName, chooseKeys, commitMessage, mergeMessage, prTitle, uniqueName} from './text.js'
 import {iso, wholeSeconds} from './time.js'
@@ -73,6 +74,12 @@ function setHead(detail: WRepoDetail, name: string, head: string): void {
   else detail.branches.push({name, head})
 }
 
+/** The files a branch holds at `head` (its real tree), so changes name paths that exist there. */
+function treeAt(detail: WRepoDetail, head: string | null): FileTree {
+  const paths = head === null ? [] : pathsAt(detail, head)
+  return paths ? FileTree.fromPaths(paths) : FileTree.fromCommits(detail.commits)
+}
+
 function newHash(detail: WRepoDetail, rng: Rng): string {
   const known = new Set(detail.commits.map((c) => c.hash))
   let h = rng.hex(40)
@@ -107,7 +114,7 @@ function push(detail: WRepoDetail, m: Extract<Mutation, {type: 'push'}>, ctx: Mu
   if (!Number.isInteger(count) || count < 1 || count > MAX_PUSH_COMMITS) throw new WorldError(400, `commits must be 1..${MAX_PUSH_COMMITS}`)
   const branch = m.branch ?? detail.repo.defaultBranch ?? 'main'
   let parent = branchHead(detail, branch) ?? (detail.repo.defaultBranch ? branchHead(detail, detail.repo.defaultBranch) : null)
-  const tree = FileTree.fromCommits(detail.commits)
+  const tree = treeAt(detail, parent)
   const pusher = ctx.rng.pick(ctx.team)
   const hashes: string[] = []
   for (let i = 0; i < count; i++) {
@@ -163,7 +170,7 @@ function createPr(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.create'}>
   const commits: string[] = []
   let head = branchHead(detail, source)
   if (head === null) {
-    const tree = FileTree.fromCommits(detail.commits)
+    const tree = treeAt(detail, targetHead)
     const c: WCommit = {
       hash: newHash(detail, ctx.rng),
       parents: [targetHead],

@@ -8,6 +8,7 @@ import {planFor} from './datasets.js'
 import type {CustomSize, DatasetName, DatasetPlan} from './datasets.js'
 import {WorldError} from './errors.js'
 import {generateRepo} from './generate-repo.js'
+import {realise, remapResult} from './git-objects.js'
 import {buildLayout} from './layout.js'
 import type {Layout, RepoSlot} from './layout.js'
 import {Lru} from './lru.js'
@@ -154,6 +155,7 @@ export class GeneratedWorld implements World {
         where: [slot.containerIndex, slot.repoIndex],
       })
       : {repo: {...(made as WRepo)}, branches: [], commits: [], pullRequests: []}
+    realise(detail)
     for (const entry of this.logs.get(key) ?? []) this.apply(key, detail, entry)
     return detail
   }
@@ -168,13 +170,14 @@ export class GeneratedWorld implements World {
   }
 
   private apply(key: string, detail: WRepoDetail, entry: LoggedMutation): MutationResult {
-    return applyMutation(detail, entry.m, {
+    const result = applyMutation(detail, entry.m, {
       at: entry.at,
       rng: rngFor(this.seed, 'mutation', key, entry.seq),
       team: this.teamFor(key),
       user: (uuid) => this.userIndex.get(uuid),
       jira: this.jiraFor(detail.repo.container),
     })
+    return remapResult(result, realise(detail))
   }
 
   mutate(m: Mutation): MutationResult {

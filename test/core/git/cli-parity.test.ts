@@ -1,0 +1,132 @@
+/**
+ * `sync --commits-from git` against `sync --commits-from rest` as a user runs them: on Cloud and
+ * Data Center, `export` after each equals the other and the emulator's truth (Data Center's git path
+ * adds the line counts REST lacks), again after a push and a merge. `auto` without git on PATH falls
+ * back to REST with one warning; `git` without it is a usage error.
+ */
+import {spawn} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {startSyncRig, truthLines} from '../sync/emulator-rig.js'
+import type {SyncRig} from '../sync/emulator-rig.js'
+
+const BIN = new URL('../../../bin/dev.js', import.meta.url).pathname
+
+function cli(args: string[], env: Record<string, string>): Promise<{code: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', BIN, ...args], {
+      env: {...process.env, CI: '1', NO_COLOR: '1', ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.once('error', reject)
+    child.once('exit', (code) => resolve({code, stdout, stderr}))
+  })
+}
+
+function sorted(ndjson: string, drop: string[] = []): string[] {
+  return ndjson.split('\n').filter(Boolean).map((line) => {
+    const x = JSON.parse(line) as Record<string, unknown>
+    for (const k of drop) delete x[k]
+    return JSON.stringify(x, Object.keys(x).sort())
+  }).sort()
+}
+
+describe.each(['cloud', 'datacenter'] as const)('--commits-from on %s', (flavor) => {
+  let rig: SyncRig
+  let env: Record<string, string>
+  let scratch: string
+
+  beforeAll(async () => {
+    rig = await startSyncRig(flavor, 'tiny')
+    scratch = mkdtempSync(join(tmpdir(), 'bb-git-cli-'))
+    env = {
+      BB_INTEGRATE_CONFIG_DIR: rig.dir,
+      BB_INTEGRATE_TOKEN: rig.credential.token,
+      BB_INTEGRATE_PROVIDER: flavor,
+      BB_INTEGRATE_URL: rig.emu.apiBase,
+      BB_INTEGRATE_GIT_DIR: join(scratch, 'mirrors'),
+      ...(flavor === 'cloud' ? {BB_INTEGRATE_EMAIL: rig.credential.email} : {}),
+    }
+  })
+  afterAll(async () => {
+    await rig?.close()
+    rmSync(scratch, {recursive: true, force: true})
+  })
+
+  async function syncBoth(): Promise<void> {
+    for (const from of ['git', 'rest']) {
+      const run = await cli(['sync', '--commits-from', from, '--store', join(scratch, `${from}.db`)], env)
+      expect(run.code, run.stderr).toBe(0)
+    }
+  }
+
+  /** One `export` of everything, split by entity (each line names its entity). */
+  async function exported(from: string): Promise<Map<string, string>> {
+    const out = await cli(['export', '--store', join(scratch, `${from}.db`)], env)
+    expect(out.code, out.stderr).toBe(0)
+    const by = new Map<string, string>()
+    for (const line of out.stdout.split('\n').filter(Boolean)) {
+      const entity = (JSON.parse(line) as {entity: string}).entity
+      by.set(entity, `${by.get(entity) ?? ''}${line}\n`)
+    }
+    return by
+  }
+
+  async function expectParity(): Promise<void> {
+    const git = await exported('git')
+    const rest = await exported('rest')
+    for (const entity of ['commit', 'issueRef', 'user', 'pullRequest']) {
+      expect(sorted(git.get(entity) ?? ''), entity).toEqual(sorted(rest.get(entity) ?? ''))
+      // export tags each line with its entity; the truth does not.
+      expect(sorted(git.get(entity) ?? '', ['entity']), entity).toEqual(truthLines(rig, entity as never))
+    }
+    const gitFiles = git.get('commitFile') ?? ''
+    const restFiles = rest.get('commitFile') ?? ''
+    if (flavor === 'cloud') {
+      expect(sorted(gitFiles)).toEqual(sorted(restFiles))
+      expect(sorted(gitFiles, ['entity'])).toEqual(truthLines(rig, 'commitFile'))
+    } else {
+      // Data Center REST gives no line counts; git gives them all.
+      expect(sorted(gitFiles, ['linesAdded', 'linesRemoved'])).toEqual(sorted(restFiles, ['linesAdded', 'linesRemoved']))
+      const lines = gitFiles.split('\n').filter(Boolean).map((l) => JSON.parse(l) as {linesAdded: number | null})
+      expect(lines.length).toBeGreaterThan(0)
+      expect(lines.every((f) => typeof f.linesAdded === 'number')).toBe(true)
+    }
+  }
+
+  it('export after git equals export after REST and the truth', async () => {
+    await syncBoth()
+    await expectParity()
+  }, 300_000)
+
+  it('and again after a push and a merge', async () => {
+    const repo = [...rig.emu.world.truth(flavor, 'repository', 'default')].find((r) => r.defaultBranch)!.key
+    await rig.emu.admin.mutate({type: 'push', repo, commits: 2, message: 'Ünïcode ✓ push\n'})
+    const open = rig.emu.world.detail(repo).pullRequests.find((p) => p.state === 'OPEN')
+    if (open) await rig.emu.admin.mutate({type: 'pr.merge', repo, id: open.id})
+    await syncBoth()
+    await expectParity()
+  }, 300_000)
+
+  it('auto without git falls back to REST with one warning; git without it is a usage error', async () => {
+    const bin = join(scratch, 'bin-without-git')
+    rmSync(bin, {recursive: true, force: true})
+    mkdirSync(bin)
+    symlinkSync(process.execPath, join(bin, 'node'))
+    const noGit = {...env, PATH: bin}
+    const auto = await cli(['sync', '--commits-from', 'auto', '--no-prs', '--store', join(scratch, 'auto.db')], noGit)
+    expect(auto.code, auto.stderr).toBe(0)
+    expect(auto.stderr.match(/git is not on PATH/g)?.length).toBe(1)
+    const strict = await cli(['sync', '--commits-from', 'git', '--store', join(scratch, 'strict.db')], noGit)
+    expect(strict.code).toBe(2)
+    expect(strict.stderr).toMatch(/--commits-from git: git is not on PATH/)
+  }, 300_000)
+})

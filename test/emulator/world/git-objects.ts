@@ -1,0 +1,344 @@
+/**
+ * Real git objects for the generated world. The generator draws abstract file changes; here every
+ * commit becomes a real git commit: file contents are drawn so that the changes hold (a file is a run
+ * of numbered lines, an edit drops lines from its head and appends new ones at its tail), trees and
+ * commits are hashed exactly as git hashes them, and the world's placeholder hashes are replaced by
+ * the real SHA-1s everywhere (parents, branch heads, pull requests). A commit's file list is then the
+ * diff of its tree against its first parent's — exactly what `git log --numstat -M
+ * --diff-merges=first-parent` prints — so the REST routes and a real clone agree commit for commit.
+ *
+ * A repository's realised state is kept beside its detail, so mutations realise only the commits
+ * they add. `fastImportStream` writes the commits a repository does not have yet for `git fast-import`.
+ */
+import {createHash} from 'node:crypto'
+
+import type {MutationResult, WCommit, WFile, WRepoDetail} from './types.js'
+
+/** One file version: lines `lo` … `hi − 1` of file `uid` (never empty, so no two files are equal). */
+interface Blob {
+  readonly kind: 'blob'
+  readonly uid: number
+  readonly lo: number
+  readonly hi: number
+  oid?: string
+}
+
+interface Dir {
+  readonly kind: 'tree'
+  readonly entries: ReadonlyMap<string, Blob | Dir>
+  oid?: string
+}
+
+const EMPTY_DIR: Dir = {kind: 'tree', entries: new Map()}
+
+export function blobText(b: Pick<Blob, 'uid' | 'lo' | 'hi'>): string {
+  let out = ''
+  // Short lines, unique in the repository: git's similarity index hashes only a line's last few
+  // bytes, so longer lines sharing a tail would make unrelated files look like renames of each other.
+  const file = b.uid.toString(36)
+  for (let n = b.lo; n < b.hi; n++) out += `${file}.${n.toString(36)}\n`
+  return out
+}
+
+function sha1(type: string, body: Buffer): string {
+  return createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex')
+}
+
+function blobOid(b: Blob): string {
+  b.oid ??= sha1('blob', Buffer.from(blobText(b)))
+  return b.oid
+}
+
+/** git's tree order: byte order of names, a directory compared as if its name ended in "/". */
+function sortKey(name: string, node: Blob | Dir): string {
+  const key = node.kind === 'tree' ? `${name}/` : name
+  // UTF-16 order is UTF-8 byte order except around surrogates: compare bytes when not ASCII.
+  return /[^ -~]/.test(key) ? Buffer.from(key).toString('latin1') : key
+}
+
+function treeOid(d: Dir): string {
+  if (d.oid) return d.oid
+  const sorted = [...d.entries].map(([name, node]) => ({name, node, key: sortKey(name, node)})).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+  let size = 0
+  const rows = sorted.map(({name, node}) => {
+    const head = `${node.kind === 'tree' ? '40000' : '100644'} ${name}\0`
+    size += Buffer.byteLength(head) + 20
+    return {head, oid: node.kind === 'tree' ? treeOid(node) : blobOid(node)}
+  })
+  const hash = createHash('sha1').update(`tree ${size}\0`)
+  for (const row of rows) hash.update(row.head).update(row.oid, 'hex')
+  d.oid = hash.digest('hex')
+  return d.oid
+}
+
+function lookup(root: Dir, path: string): Blob | undefined {
+  let node: Blob | Dir | undefined = root
+  for (const part of path.split('/')) {
+    if (node?.kind !== 'tree') return undefined
+    node = node.entries.get(part)
+  }
+  return node?.kind === 'blob' ? node : undefined
+}
+
+/** A copy of `root` with each path set to its blob (or removed); empty directories disappear, as in git. */
+function updateAll(root: Dir, changes: ReadonlyMap<string, Blob | null>): Dir {
+  const here = new Map<string, Blob | null>()
+  const below = new Map<string, Map<string, Blob | null>>()
+  for (const [path, blob] of changes) {
+    const slash = path.indexOf('/')
+    if (slash < 0) here.set(path, blob)
+    else {
+      const head = path.slice(0, slash)
+      let sub = below.get(head)
+      if (!sub) below.set(head, (sub = new Map()))
+      sub.set(path.slice(slash + 1), blob)
+    }
+  }
+  const entries = new Map(root.entries)
+  for (const [name, blob] of here) {
+    if (blob) entries.set(name, blob)
+    else entries.delete(name)
+  }
+  for (const [name, sub] of below) {
+    const child = entries.get(name)
+    const next = updateAll(child?.kind === 'tree' ? child : EMPTY_DIR, sub)
+    if (next.entries.size === 0) entries.delete(name)
+    else entries.set(name, next)
+  }
+  return {kind: 'tree', entries}
+}
+
+function blobKey(b: Blob): string {
+  return `${b.uid}:${b.lo}:${b.hi}`
+}
+
+/** Paths whose blobs differ between two trees; subtrees shared by reference are skipped. */
+function changedPaths(a: Dir, b: Dir, prefix: string, out: {before: Map<string, Blob>; after: Map<string, Blob>}): void {
+  if (a === b) return
+  for (const [name, node] of a.entries) {
+    const other = b.entries.get(name)
+    if (other === node) continue
+    const path = prefix ? `${prefix}/${name}` : name
+    if (node.kind === 'tree') changedPaths(node, other?.kind === 'tree' ? other : EMPTY_DIR, path, out)
+    else out.before.set(path, node)
+    if (other?.kind === 'blob') out.after.set(path, other)
+    else if (other?.kind === 'tree' && node.kind === 'blob') changedPaths(EMPTY_DIR, other, path, out)
+  }
+  for (const [name, node] of b.entries) {
+    if (a.entries.has(name)) continue
+    const path = prefix ? `${prefix}/${name}` : name
+    if (node.kind === 'tree') changedPaths(EMPTY_DIR, node, path, out)
+    else out.after.set(path, node)
+  }
+}
+
+/** What changed from `before` to `after`, as git's diff with exact rename detection reports it. */
+export function diffTrees(before: Dir, after: Dir): WFile[] {
+  const changed = {before: new Map<string, Blob>(), after: new Map<string, Blob>()}
+  changedPaths(before, after, '', changed)
+  const a = changed.before
+  const b = changed.after
+  const files: WFile[] = []
+  const removed = new Map<string, string>()
+  for (const [path, blob] of a) if (!b.has(path)) removed.set(blobKey(blob), path)
+  for (const [path, blob] of b) {
+    const old = a.get(path)
+    if (old) {
+      if (blobKey(old) === blobKey(blob)) continue
+      const overlap = old.uid === blob.uid ? Math.max(0, Math.min(old.hi, blob.hi) - Math.max(old.lo, blob.lo)) : 0
+      files.push({path, oldPath: null, status: 'modified', linesAdded: blob.hi - blob.lo - overlap, linesRemoved: old.hi - old.lo - overlap})
+      continue
+    }
+    const from = removed.get(blobKey(blob))
+    if (from !== undefined) {
+      removed.delete(blobKey(blob))
+      files.push({path, oldPath: from, status: 'renamed', linesAdded: 0, linesRemoved: 0})
+    } else files.push({path, oldPath: null, status: 'added', linesAdded: blob.hi - blob.lo, linesRemoved: 0})
+  }
+  for (const path of removed.values()) {
+    const blob = a.get(path) as Blob
+    files.push({path, oldPath: null, status: 'removed', linesAdded: 0, linesRemoved: blob.hi - blob.lo})
+  }
+  return files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+}
+
+/** One realised commit: its tree and the file writes/deletes against its first parent. */
+interface RealCommit {
+  tree: Dir
+  writes: Array<{path: string; blob: Blob | null}>
+}
+
+export interface RealRepo {
+  /** Placeholder hash → real hash, for commits realised from the generator or a mutation. */
+  readonly real: Map<string, string>
+  readonly commits: Map<string, RealCommit>
+  nextUid: number
+}
+
+const states = new WeakMap<WRepoDetail, RealRepo>()
+
+export function realState(detail: WRepoDetail): RealRepo | undefined {
+  return states.get(detail)
+}
+
+function gitTime(iso: string): string {
+  return `${Math.floor(Date.parse(iso) / 1000)} +0000`
+}
+
+export function ident(c: Pick<WCommit, 'authorName' | 'authorEmail' | 'date'>): string {
+  return `${c.authorName} <${c.authorEmail}> ${gitTime(c.date)}`
+}
+
+function commitOid(tree: Dir, c: WCommit): string {
+  let text = `tree ${treeOid(tree)}\n`
+  for (const p of c.parents) text += `parent ${p}\n`
+  text += `author ${ident(c)}\ncommitter ${ident(c)}\n\n${c.message}`
+  return sha1('commit', Buffer.from(text))
+}
+
+/**
+ * Apply the generator's changes to the first parent's tree. Its file model is one set of paths for
+ * the whole repository, so a change may name a path this branch does not have (or already has):
+ * such a change lands as the nearest real one (an edit of a missing file adds it, an add of an
+ * existing file edits it). Renames move a file unchanged, so git detects them exactly.
+ */
+function applyChanges(state: RealRepo, base: Dir, files: readonly WFile[]): {tree: Dir; writes: RealCommit['writes']} {
+  const writes: RealCommit['writes'] = []
+  const pending = new Map<string, Blob | null>()
+  const get = (path: string): Blob | undefined => (pending.has(path) ? (pending.get(path) ?? undefined) : lookup(base, path))
+  const set = (path: string, blob: Blob | null): void => {
+    pending.set(path, blob)
+    writes.push({path, blob})
+  }
+  const fresh = (lines: number): Blob => ({kind: 'blob', uid: state.nextUid++, lo: 0, hi: Math.max(1, lines)})
+  const edit = (old: Blob, added: number, removed: number): Blob => {
+    const drop = Math.min(removed, old.hi - old.lo - 1)
+    const add = drop === 0 && added === 0 ? 1 : added
+    return {kind: 'blob', uid: old.uid, lo: old.lo + drop, hi: old.hi + add}
+  }
+  for (const f of files) {
+    if (pending.has(f.path) || (f.oldPath !== null && pending.has(f.oldPath))) continue
+    const current = get(f.path)
+    const moving = f.status === 'renamed' && f.oldPath !== null ? get(f.oldPath) : undefined
+    if (f.status === 'removed') {
+      // Removing a file this branch never had: the commit still touches the path, with a new file.
+      set(f.path, current ? null : fresh(f.linesRemoved))
+    } else if (moving && !current) {
+      set(f.oldPath as string, null)
+      set(f.path, moving)
+    } else if (current) {
+      set(f.path, edit(current, f.linesAdded, f.linesRemoved))
+    } else {
+      set(f.path, fresh(f.linesAdded))
+    }
+  }
+  return {tree: pending.size === 0 ? base : updateAll(base, pending), writes}
+}
+
+/**
+ * Give every not-yet-real commit of `detail` its real hash and file list (oldest first, so parents are
+ * real before their children), then rewrite hashes in branches and pull requests. Returns the
+ * placeholder → real map of this call, for remapping a mutation's result.
+ */
+export function realise(detail: WRepoDetail): Map<string, string> {
+  let state = states.get(detail)
+  if (!state) {
+    state = {real: new Map(), commits: new Map(), nextUid: 1}
+    states.set(detail, state)
+  }
+  const fresh = new Map<string, string>()
+  const map = (h: string): string => fresh.get(h) ?? state.real.get(h) ?? h
+  for (let i = detail.commits.length - 1; i >= 0; i--) {
+    const c = detail.commits[i] as WCommit
+    if (state.commits.has(c.hash)) continue
+    c.parents = c.parents.map(map)
+    const first = c.parents[0]
+    const base = first === undefined ? EMPTY_DIR : (state.commits.get(first)?.tree ?? EMPTY_DIR)
+    const {tree, writes} = applyChanges(state, base, c.files)
+    c.files = diffTrees(base, tree)
+    const oid = commitOid(tree, c)
+    fresh.set(c.hash, oid)
+    state.real.set(c.hash, oid)
+    c.hash = oid
+    state.commits.set(oid, {tree, writes})
+  }
+  if (fresh.size > 0) {
+    for (const b of detail.branches) b.head = map(b.head)
+    for (const pr of detail.pullRequests) {
+      if (pr.sourceCommit !== null) pr.sourceCommit = map(pr.sourceCommit)
+      if (pr.mergeCommit !== null) pr.mergeCommit = map(pr.mergeCommit)
+    }
+  }
+  return fresh
+}
+
+/** Paths in the tree of a realised commit (what a branch at that commit holds), or null. */
+export function pathsAt(detail: WRepoDetail, hash: string): string[] | null {
+  const real = states.get(detail)?.commits.get(hash)
+  return real ? [...flattenPaths(real.tree, '')] : null
+}
+
+function* flattenPaths(d: Dir, prefix: string): Generator<string> {
+  for (const [name, node] of d.entries) {
+    const path = prefix ? `${prefix}/${name}` : name
+    if (node.kind === 'tree') yield* flattenPaths(node, path)
+    else yield path
+  }
+}
+
+/** A mutation's result with placeholder hashes replaced by real ones. */
+export function remapResult(result: MutationResult, fresh: ReadonlyMap<string, string>): MutationResult {
+  const swap = (v: unknown): unknown => {
+    if (typeof v === 'string') return fresh.get(v) ?? v
+    if (Array.isArray(v)) return v.map(swap)
+    return v
+  }
+  const details: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(result.details)) details[k] = swap(v)
+  return {...result, details}
+}
+
+function data(text: string): string {
+  return `data ${Buffer.byteLength(text)}\n${text}\n`
+}
+
+/**
+ * A `git fast-import` stream adding the commits of `detail` that `have` lacks (oldest first), then
+ * pointing every branch at its head. Fast-import rebuilds the very same objects, so its hashes equal
+ * the realised ones.
+ */
+export function* fastImportStream(detail: WRepoDetail, have: ReadonlySet<string>): Generator<string> {
+  const state = states.get(detail)
+  if (!state) throw new Error('repository detail was not realised')
+  const scratch = 'refs/bb-import/tip'
+  // Commits written by this stream are named by mark; fast-import cannot look them up by hash yet.
+  const marks = new Map<string, number>()
+  const ref = (h: string): string => {
+    const m = marks.get(h)
+    return m === undefined ? h : `:${m}`
+  }
+  for (let i = detail.commits.length - 1; i >= 0; i--) {
+    const c = detail.commits[i] as WCommit
+    if (have.has(c.hash)) continue
+    const real = state.commits.get(c.hash)
+    if (!real) throw new Error(`commit ${c.hash} was not realised`)
+    marks.set(c.hash, marks.size + 1)
+    let out = c.parents.length === 0 ? `reset ${scratch}\n` : ''
+    out += `commit ${scratch}\nmark :${marks.size}\nauthor ${ident(c)}\ncommitter ${ident(c)}\n${data(c.message)}`
+    const [first, ...others] = c.parents
+    if (first !== undefined) out += `from ${ref(first)}\n`
+    for (const p of others) out += `merge ${ref(p)}\n`
+    for (const w of real.writes) {
+      out += w.blob ? `M 100644 inline ${quotePath(w.path)}\n${data(blobText(w.blob))}` : `D ${quotePath(w.path)}\n`
+    }
+    yield out + '\n'
+  }
+  for (const b of detail.branches) yield `reset refs/heads/${b.name}\nfrom ${ref(b.head)}\n\n`
+  yield 'done\n'
+}
+
+/** fast-import's C-style quoting for paths that need it. */
+function quotePath(path: string): string {
+  if (!/[\s"\\]/.test(path) && !path.startsWith('"')) return path
+  return `"${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
+}
