@@ -107,14 +107,12 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         await (closed ??= Promise.allSettled([store.close(), opened.close()]))
       }
       const {connection} = opened
+      const {effectiveSelection} = await import('../core/repos/selection.js')
       const summary = await runSync({
         connection: connection.name,
         repos: flags.repo,
-        // A repository access token cannot list workspaces: the repository it was created for stands in
-        // for a selection.
-        selection: connection.selection.length > 0
-          ? connection.selection
-          : connection.credentials.flatMap((c) => (c.target?.includes('/') ? [c.target] : [])),
+        // The one definition validate shares (a repository access token's repository stands in for a selection).
+        selection: effectiveSelection(connection).repos,
         since,
         full: flags.full,
         prs: flags.prs,

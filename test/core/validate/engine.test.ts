@@ -188,7 +188,8 @@ describe('validate engine', () => {
     const dc = await runValidation(deps({connection: {provider: 'datacenter', url: 'https://bb.corp', selection: []}, provider: fakeProvider({version: '7.21.0'}, 'datacenter')}))
     expect(byId(dc, 'dc-version')).toMatchObject({status: 'warn'})
     expect(byId(dc, 'dc-version')?.detail).toContain('7.21.0')
-    expect(byId(dc, 'repos')).toMatchObject({status: 'warn'})
+    // Nothing selected: sync syncs every visible repository, which is not a warning.
+    expect(byId(dc, 'repos')).toMatchObject({status: 'pass'})
   })
 
   it('OAuth without refresh token and expired fails; keychain trouble fails; env token skips keychain', async () => {
