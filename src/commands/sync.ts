@@ -75,6 +75,11 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       // Flags first: a typo must not cost a connection or a store migration.
       const shard = flags.shard === undefined ? null : parseShard(flags.shard)
       const since = flags.since === undefined ? null : parseSince(flags.since)
+      if (since !== null && flags.full) {
+        throw new UsageError('--since and --full contradict each other: --full lists everything again, --since only what changed since a date.', {
+          code: 'since_with_full', remedy: 'Drop one of them: --full for a complete re-list, --since DATE for pull requests updated since DATE.',
+        })
+      }
       const concurrency = parseConcurrency(flags.concurrency)
       for (const key of flags.repo ?? []) {
         if (!/^[^/\s]+\/[^/\s]+$/.test(key)) throw new UsageError(`Invalid --repo "${key}": expected workspace/slug (Cloud) or PROJECT/slug (Data Center).`, {code: 'bad_repo'})
