@@ -15,7 +15,7 @@ in a throwaway config directory. Nothing touches your real configuration or keyc
     provider: Flags.string({options: ['cloud', 'datacenter'], default: 'cloud', description: 'Which Bitbucket to emulate.'}),
     dataset: Flags.string({options: ['tiny', 'small', 'medium'], default: 'small', description: 'How much data the emulator serves.'}),
     keep: Flags.boolean({description: 'Keep the emulator running afterwards and print how to use it.'}),
-    'config-dir': Flags.string({description: 'Config/data directory for the tour (default: a new temporary directory).'}),
+    'config-dir': Flags.string({description: 'Config/data directory for the tour, kept afterwards (default: a new temporary directory, removed at the end).'}),
   }
 
   async run(): Promise<DemoResult> {

@@ -109,6 +109,11 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         throw new UsageError('Queued syncs are incremental syncs of everything: --since, --full, --path and --no-… do not apply to --enqueue / --workers.', {code: 'bad_usage', remedy: 'Drop those flags, or run a plain `bb-integrate sync` for a one-off sync.'})
       }
       const since = flags.since === undefined ? null : parseSince(flags.since)
+      if (since !== null && flags.full) {
+        throw new UsageError('--since and --full contradict each other: --full lists everything again, --since only what changed since a date.', {
+          code: 'since_with_full', remedy: 'Drop one of them: --full for a complete re-list, --since DATE for pull requests updated since DATE.',
+        })
+      }
       const concurrency = parseConcurrency(flags.concurrency)
       for (const key of flags.repo ?? []) {
         if (!/^[^/\s]+\/[^/\s]+$/.test(key)) throw new UsageError(`Invalid --repo "${key}": expected workspace/slug (Cloud) or PROJECT/slug (Data Center).`, {code: 'bad_repo'})
@@ -143,6 +148,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         await (closed ??= Promise.allSettled([store.close(), opened.close()]))
       }
       const {connection} = opened
+      const {effectiveSelection} = await import('../core/repos/selection.js')
       if (queued) {
         const {runQueued} = await import('../core/workers/sync-queued.js')
         const result = await runQueued({
@@ -166,11 +172,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       const summary = await runSync({
         connection: connection.name,
         repos: flags.repo,
-        // A repository access token cannot list workspaces: the repository it was created for stands in
-        // for a selection.
-        selection: connection.selection.length > 0
-          ? connection.selection
-          : connection.credentials.flatMap((c) => (c.target?.includes('/') ? [c.target] : [])),
+        // The one definition validate shares (a repository access token's repository stands in for a selection).
+        selection: effectiveSelection(connection).repos,
         since,
         full: flags.full,
         prs: flags.prs,

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtemp} from 'node:fs/promises'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -117,5 +117,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return {emulator: emulator.url, configDir, steps}
   } finally {
     await emulator.close()
+    // A directory the tour made is the tour's to remove: it holds the demo's plain secrets file.
+    if (!options.configDir) {
+      await rm(configDir, {recursive: true, force: true})
+      log(`\nRemoved ${configDir} (the tour's config, secrets and store); pass --config-dir to keep them.`)
+    }
   }
 }

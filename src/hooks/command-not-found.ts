@@ -2,19 +2,20 @@ import {Errors, type Hook} from '@oclif/core'
 
 import {ExitCode} from '../core/errors.js'
 
-/** Edit distance, for "did you mean": command ids are short, so the quadratic table is nothing. */
-function distance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_, j) => j)
+/**
+ * Edit distance counting a swap of two neighbours as one edit (`sycn` → `sync`), for "did you mean":
+ * command ids are short, so the quadratic table is nothing.
+ */
+export function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!
-    row[0] = i
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diagonal = above
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1)
     }
   }
-  return row[b.length]!
+  return d[a.length]![b.length]!
 }
 
 /**
@@ -27,10 +28,12 @@ const hook: Hook.CommandNotFound = async function (options) {
   const known = options.config.commandIDs.map((id) => id.split(':').join(' ')).sort()
   // The longest known command the typed words start with: "repos list extra" → "repos list".
   const prefix = known.filter((id) => typed.startsWith(id + ' ')).sort((a, b) => b.length - a.length)[0]
+  // Closest by edits (a typo), else the one command the typed text begins (`valid` → `validate`).
   const closest = known
     .map((id) => ({id, d: distance(typed, id)}))
     .filter(({id, d}) => d <= Math.max(1, Math.floor(id.length / 3)))
     .sort((a, b) => a.d - b.d)[0]?.id
+    ?? (typed.length >= 3 ? known.filter((id) => id.startsWith(typed)).sort((a, b) => a.length - b.length)[0] : undefined)
   const message = prefix
     ? `"${prefix}" takes no argument "${typed.slice(prefix.length + 1)}"`
     : `Unknown command "${typed}"${closest ? ` — did you mean "${closest}"?` : ''}`

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
 import type {AuthStatus as AuthStatusResult} from '../../core/auth/status.js'
-import {ExitCode} from '../../core/errors.js'
+import {ExitCode, UsageError} from '../../core/errors.js'
 
 export default class AuthStatus extends BaseCommand {
   static override summary = 'Show connections, identities, credential kinds, where each secret lives and token expiry.'
@@ -26,9 +26,15 @@ export default class AuthStatus extends BaseCommand {
     const config = new ConfigStore({configDir: env.configDir})
     const status = await authStatus({config, env, name: flags.name ?? flags.connection, check: flags.check})
 
-    if (status.connections.length === 0) {
-      this.info(flags.name ? `No connection named "${flags.name}".` : 'No connection — run `bb-integrate connect`.')
+    if (status.connections.length === 0 && flags.name) {
+      // A name that matches nothing is a mistake (a typo, a removed connection), not an empty answer.
+      const known = config.listConnections().map((c) => c.name)
+      throw new UsageError(`No connection named "${flags.name}".`, {
+        code: 'no_connection',
+        remedy: known.length ? `Connections: ${known.join(', ')}.` : 'Run `bb-integrate connect` to create one.',
+      })
     }
+    if (status.connections.length === 0) this.info('No connection — run `bb-integrate connect`.')
     for (const c of status.connections) {
       this.info(`${c.name}${c.isDefault ? ' (default)' : ''}: ${c.provider} ${c.url} — ${c.selection} repos selected`)
       for (const k of c.credentials) {

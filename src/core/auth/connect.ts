@@ -98,6 +98,14 @@ export async function connect(request: ConnectRequest, deps: ConnectDeps): Promi
     expiresAt: secret.kind === 'oauth' ? secret.expiresAt : null,
     createdAt: new Date((deps.now ?? Date.now)()).toISOString(),
   }
+  const twin = request.add ? existing?.credentials.find((c) => c.principal === meta.principal) : undefined
+  if (twin) {
+    // Limits are per principal: a second credential of the same one adds no budget, only a secret to leak.
+    throw new UsageError(`Connection "${request.name}" already has a credential for ${meta.principal} (${twin.id}); --add refused.`, {
+      code: 'credential_exists',
+      remedy: 'To replace it, run `bb-integrate connect` without --add; to add capacity, --add a credential of another account.',
+    })
+  }
   const replaced = request.add ? [] : (existing?.credentials ?? [])
   const connection: Connection = {
     name: request.name,

@@ -29,9 +29,14 @@ export function createSecretStoreResolver(options: SecretStoreResolverOptions): 
   }
 }
 
-/** One warning per distinct message per process: a sync that refreshes 50 times warns once. */
-function onceEach(warn: (message: string) => void): (message: string) => void {
-  const seen = new Set<string>()
+/** Messages already shown by this process, whichever resolver showed them. */
+const shown = new Set<string>()
+
+/**
+ * One warning per distinct message per process (one command): a sync that refreshes 50 times, or a
+ * command that opens the secret stores from several places, warns once.
+ */
+function onceEach(warn: (message: string) => void, seen: Set<string> = shown): (message: string) => void {
   return (message) => {
     if (seen.has(message)) return
     seen.add(message)

@@ -35,7 +35,15 @@ export function validateConnectRequest(request: ConnectRequest): void {
   try {
     url = new URL(request.url)
   } catch {
-    throw new UsageError(`--url "${request.url}" is not a URL`, {code: 'bad_url'})
+    // Never echo what may hold a password (user:secret@host).
+    const shown = request.url.includes('@') ? '(not shown: it contains "@")' : `"${request.url}"`
+    throw new UsageError(`--url ${shown} is not a URL`, {code: 'bad_url'})
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new UsageError('--url must not carry a user name or password (user:secret@host); it was not saved and is not shown.', {
+      code: 'url_credentials',
+      remedy: 'Pass the bare server URL to --url and the credential with --email/--token-stdin; consider rotating a password that was typed into a URL.',
+    })
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UsageError(`--url must be http(s), not ${url.protocol}`, {code: 'bad_url'})
@@ -63,8 +71,9 @@ export function validateConnectRequest(request: ConnectRequest): void {
       throw new UsageError('Missing --email: API tokens are sent with the Atlassian account e-mail', {code: 'missing_flag', details: {flag: 'email'}})
     }
     if (!request.email.includes('@')) {
+      // Not echoed: a token pasted into the wrong prompt must not land in a terminal log or CI output.
       throw new UsageError(
-        `"${request.email}" looks like a username; API tokens use the Atlassian account e-mail (e.g. jane@example.com), not the Bitbucket username`,
+        'The --email value is not an e-mail address (it has no @); API tokens use the Atlassian account e-mail (e.g. jane@example.com), not the Bitbucket username or the token',
         {code: 'email_expected', details: {flag: 'email'}, remedy: 'Pass --email with the e-mail address you log in to Atlassian with.'},
       )
     }

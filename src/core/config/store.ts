@@ -1,4 +1,6 @@
-import Conf from 'conf'
+import {randomBytes} from 'node:crypto'
+import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {homedir} from 'node:os'
 import path from 'node:path'
 
 import {UsageError} from '../errors.js'
@@ -9,55 +11,77 @@ export interface ConfigStoreOptions {
   configDir?: string
 }
 
+/** The per-user config directory (where earlier versions kept config.json too): XDG, Preferences, APPDATA. */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+  if (platform === 'darwin') return path.join(home, 'Library', 'Preferences', 'bb-integrate')
+  if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'bb-integrate', 'Config')
+  return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'bb-integrate')
+}
+
+const describeValue = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`)
+
 /**
- * The non-secret config file. Every read goes to disk (conf re-reads on each access) and every change is
- * a read-modify-write of the whole validated document, written atomically (temp file + rename, by conf),
- * so a crash leaves either the old or the new file and two commands never see a torn one.
+ * The non-secret config file. Every read goes to disk and every change is a read-modify-write of the
+ * whole validated document, written atomically (temp file + rename, 0600), so a crash leaves either
+ * the old or the new file and two commands never see a torn one. Before each write the current (valid)
+ * file is copied to config.json.bak: the last good config is always one `cp` away.
  */
 export class ConfigStore {
-  private readonly conf: Conf<Record<string, unknown>>
+  private readonly file: string
 
   constructor(options: ConfigStoreOptions = {}) {
-    this.conf = new Conf<Record<string, unknown>>({
-      projectName: 'bb-integrate',
-      projectSuffix: '',
-      configName: 'config',
-      cwd: options.configDir,
-      // Keys are connection names ("acme.prod"): no dot-path magic.
-      accessPropertiesByDotNotation: false,
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-    })
+    this.file = path.join(options.configDir || defaultConfigDir(), 'config.json')
   }
 
   /** Absolute path of config.json. */
   get path(): string {
-    return this.conf.path
+    return this.file
   }
 
   /** The directory holding config.json (and the opt-in plain secrets file). */
   get dir(): string {
-    return path.dirname(this.conf.path)
+    return path.dirname(this.file)
+  }
+
+  /** Where the last good config is kept. */
+  get backupPath(): string {
+    return `${this.file}.bak`
+  }
+
+  private invalid(what: string, details?: Record<string, unknown>, cause?: unknown): UsageError {
+    const backup = existsSync(this.backupPath) ? `restore the last good copy (\`cp ${this.backupPath} ${this.file}\`), or ` : ''
+    return new UsageError(`Config file ${this.file} ${what}.`, {
+      code: 'config_invalid',
+      cause,
+      details: {file: this.file, ...details},
+      remedy: `Fix it, ${backup}or delete it and run \`bb-integrate connect\` again.`,
+    })
   }
 
   read(): Config {
+    let text: string
+    try {
+      text = readFileSync(this.file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ConfigSchema.parse({})
+      throw new UsageError(`Config file ${this.file} cannot be read: ${(error as Error).message}.`, {
+        code: 'config_unreadable', cause: error, remedy: `Check the permissions of ${this.file}.`,
+      })
+    }
+    if (text.trim() === '') throw this.invalid('is empty')
     let raw: unknown
     try {
-      raw = this.conf.store
+      raw = JSON.parse(text)
     } catch (error) {
-      throw new UsageError(`Config file ${this.path} is not valid JSON`, {
-        cause: error,
-        code: 'config_invalid',
-        remedy: `Fix or delete ${this.path}, then run \`bb-integrate connect\` again.`,
-      })
+      throw this.invalid(`is not valid JSON (${(error as Error).message.split('\n')[0]!.replace(/, ".*$/, '')})`, undefined, error)
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw this.invalid(`must hold a JSON object, not ${describeValue(raw)}`)
     }
     const parsed = ConfigSchema.safeParse(raw)
     if (!parsed.success) {
-      throw new UsageError(`Config file ${this.path} does not match the expected format`, {
-        code: 'config_invalid',
-        details: {issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)},
-        remedy: `Fix or delete ${this.path}, then run \`bb-integrate connect\` again.`,
-      })
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+      throw this.invalid(`does not match the expected format (${issues.slice(0, 3).join('; ')}${issues.length > 3 ? '; …' : ''})`, {issues})
     }
     return parsed.data
   }
@@ -67,8 +91,27 @@ export class ConfigStore {
     const config = this.read()
     change(config)
     const validated = ConfigSchema.parse(config)
-    this.conf.store = validated as unknown as Record<string, unknown>
+    this.write(validated)
     return validated
+  }
+
+  private write(config: Config): void {
+    const dir = this.dir
+    if (!existsSync(dir)) mkdirSync(dir, {recursive: true, mode: 0o700})
+    // read() just accepted the current file: it is the last good config.
+    if (existsSync(this.file)) {
+      copyFileSync(this.file, this.backupPath)
+      chmodSync(this.backupPath, 0o600)
+    }
+    const temp = path.join(dir, `.config.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+    try {
+      writeFileSync(temp, `${JSON.stringify(config, null, '\t')}\n`, {mode: 0o600})
+      chmodSync(temp, 0o600)
+      renameSync(temp, this.file)
+    } catch (error) {
+      rmSync(temp, {force: true})
+      throw error
+    }
   }
 
   listConnections(): Connection[] {

@@ -128,3 +128,26 @@ export async function resolveSelection(options: ResolveSelectionOptions): Promis
   }
   return applySelection(options.current, candidates, request)
 }
+
+/** What `sync` will sync for a connection, and why: the one definition `sync` and `validate` share. */
+export interface EffectiveSelection {
+  /** The repositories named; empty when `source` is 'all'. */
+  repos: string[]
+  /**
+   * 'repos': --repo keys; 'selection': the saved selection (`repos select`); 'token': the repository
+   * a repository access token is bound to (it cannot list anything else); 'all': nothing selected,
+   * so every repository the credential can see is synced.
+   */
+  source: 'repos' | 'selection' | 'token' | 'all'
+}
+
+export function effectiveSelection(
+  connection: {selection: readonly string[]; credentials?: ReadonlyArray<{target?: string | null}>},
+  repos: readonly string[] = [],
+): EffectiveSelection {
+  if (repos.length > 0) return {repos: sorted(repos), source: 'repos'}
+  if (connection.selection.length > 0) return {repos: [...connection.selection], source: 'selection'}
+  const bound = (connection.credentials ?? []).flatMap((c) => (c.target?.includes('/') ? [c.target] : []))
+  if (bound.length > 0) return {repos: sorted(bound), source: 'token'}
+  return {repos: [], source: 'all'}
+}

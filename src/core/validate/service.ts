@@ -99,7 +99,7 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
   const connection = opened?.connection ?? stored ?? null
   const deps: ValidateDeps = {
     connectionName: connection?.name ?? name ?? 'default',
-    connection: connection ? {provider: connection.provider, url: connection.url, caFile: connection.caFile, selection: connection.selection} : null,
+    connection: connection ? {provider: connection.provider, url: connection.url, caFile: connection.caFile, selection: connection.selection, credentials: connection.credentials} : null,
     openError: opened ? undefined : openError,
     provider: opened?.provider ?? null,
     client: opened?.client ?? null,

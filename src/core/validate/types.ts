@@ -44,7 +44,7 @@ export interface ValidateCredential {
 export interface ValidateDeps {
   connectionName: string
   /** null when there is no such connection in the config (and no BB_INTEGRATE_TOKEN fallback). */
-  connection: {provider: ProviderKind; url: string; caFile?: string; selection: string[]} | null
+  connection: {provider: ProviderKind; url: string; caFile?: string; selection: string[]; credentials?: Array<{target?: string | null}>} | null
   /** Why the connection could not be opened (missing secret, keychain down…), when it could not. */
   openError?: unknown
   provider: Provider | null

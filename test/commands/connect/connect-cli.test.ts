@@ -157,7 +157,7 @@ describe('bb-integrate connect / auth status / disconnect (built CLI, emulator)'
     cloud.admin.resetStats()
     const r = await cli([...cloudArgs(), '--auth', 'api-token', '--email', 'mei.mensah', '--token-stdin', '--allow-insecure-store'], {stdin: 'ATATT3xsomething'})
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/looks like a username; API tokens use the Atlassian account e-mail/)
+    expect(r.stderr).toMatch(/not an e-mail address \(it has no @\); API tokens use the Atlassian account e-mail/)
     expect(cloud.admin.stats().requests ?? 0).toBe(0)
     nothingWritten()
   })

@@ -76,13 +76,14 @@ describe('bb-integrate validate (built CLI)', () => {
     expect(r.stdout).toMatch(/^FAIL reachability: TCP connect failed: .*ECONNREFUSED/m)
   })
 
-  it('warnings pass by default and fail with --strict', async () => {
+  it('an empty selection means what sync does with it (every visible repository): no warning, --strict passes', async () => {
     fx = await setupFixture({fileStore: true, select: 0})
     const lax = await cli(fx, [])
-    expect(lax.stdout).toMatch(/^WARN repos: No repositories selected/m)
+    expect(lax.stdout).toMatch(/^PASS repos: No repositories selected: `sync` syncs every repository this credential can see/m)
+    expect(lax.stdout).not.toMatch(/^WARN/m)
     expect(lax.code).toBe(0)
     const strict = await cli(fx, ['--strict'])
-    expect(strict.code).toBe(1)
+    expect(strict.code).toBe(0)
   })
 
   it('no connection at all: exit 1 and a config row naming `connect`', async () => {

@@ -81,7 +81,7 @@ describe('connect (service) against the emulator', () => {
     await cloud.admin.resetStats()
     const error = await failure(cloudApiToken({email: 'mei.mensah', token: 'ATATT-whatever'}))
     expect(error.exitCode).toBe(2)
-    expect(error.message).toMatch(/looks like a username; API tokens use the Atlassian account e-mail/)
+    expect(error.message).toMatch(/not an e-mail address \(it has no @\); API tokens use the Atlassian account e-mail/)
     expect(cloud.admin.stats().requests ?? 0).toBe(0)
   })
 

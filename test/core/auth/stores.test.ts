@@ -51,6 +51,10 @@ describe('FileStore', () => {
     await store.get('a')
     expect(resolve('file')).toBe(store)
     expect(warnings).toEqual([`Warning: secrets stored in plain file ${path.join(dir, 'secrets.json')} (--allow-insecure-store)`])
+    // A second resolver in the same process (a command opening the stores from two places): still once.
+    const again = createSecretStoreResolver({configDir: dir, warn: (m) => warnings.push(m)})
+    await again('file').get('a')
+    expect(warnings).toHaveLength(1)
   })
 })
 

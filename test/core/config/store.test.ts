@@ -96,4 +96,49 @@ describe('ConfigStore', () => {
     })
     expect(readFileSync(store.path, 'utf8')).not.toContain('ATATT-should-not-persist')
   })
+
+  it.each([
+    ['junk', /is not valid JSON \(Unexpected token/],
+    ['', /is empty/],
+    ['   \n', /is empty/],
+    ['null', /must hold a JSON object, not null/],
+    ['[]', /must hold a JSON object, not an array/],
+    ['42', /must hold a JSON object, not a number/],
+    ['{"connections": []}', /does not match the expected format \(connections:/],
+  ])('a corrupt file (%j) is a config_invalid error naming the file, what is wrong and the remedy', (text, what) => {
+    writeFileSync(path.join(dir, 'config.json'), text)
+    const store = new ConfigStore({configDir: dir})
+    let error: unknown
+    try {
+      store.listConnections()
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(UsageError)
+    expect(error).toMatchObject({code: 'config_invalid', exitCode: 2})
+    expect((error as UsageError).message).toContain(path.join(dir, 'config.json'))
+    expect((error as UsageError).message).toMatch(what)
+    expect((error as UsageError).remedy).toMatch(/bb-integrate connect/)
+    // Nothing is written over a file the user may still want to repair.
+    expect(() => store.putConnection(connection('a'))).toThrow(UsageError)
+    expect(readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(text)
+  })
+
+  it('keeps the last good config beside it (0600) and names it in the remedy when the file breaks', () => {
+    const old = process.umask(0)
+    try {
+      const store = new ConfigStore({configDir: dir})
+      store.putConnection(connection('a'))
+      store.putConnection(connection('b'))
+      const backup = path.join(dir, 'config.json.bak')
+      expect(Object.keys((JSON.parse(readFileSync(backup, 'utf8')) as {connections: object}).connections)).toEqual(['a'])
+      expect(statSync(backup).mode & 0o777).toBe(0o600)
+      expect(statSync(path.join(dir, 'config.json')).mode & 0o777).toBe(0o600)
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+      writeFileSync(path.join(dir, 'config.json'), '{"connections":')
+      expect(() => store.read()).toThrow(expect.objectContaining({remedy: expect.stringContaining(`cp ${backup}`)}))
+    } finally {
+      process.umask(old)
+    }
+  })
 })

@@ -6,6 +6,7 @@ import type {RateLimitState} from '../../../src/core/http/types.js'
 import type {Repository} from '../../../src/core/model.js'
 import type {Identity, Provider} from '../../../src/core/provider/types.js'
 import type {ReachResult} from '../../../src/core/validate/net.js'
+import {plainHttpToRemote} from '../../../src/core/validate/checks/config.js'
 import {runValidation} from '../../../src/core/validate/run.js'
 import type {ValidateCredential, ValidateDeps, ValidateReport} from '../../../src/core/validate/types.js'
 
@@ -197,11 +198,25 @@ describe('validate engine', () => {
     expect(byId(report, 'credential')?.detail).toMatch(/did not finish within 0.2 s/)
   })
 
+  it('plain HTTP to a host that is not this machine is a warning row, not a pass; loopback HTTP passes', async () => {
+    const remote = await runValidation(deps({connection: {provider: 'datacenter', url: 'http://bitbucket.corp.example:7990', selection: []}, provider: fakeProvider({version: '9.4.0'}, 'datacenter')}))
+    expect(byId(remote, 'reachability')).toMatchObject({status: 'warn'})
+    expect(byId(remote, 'reachability')?.detail).toMatch(/plain HTTP .* unencrypted/)
+    expect(byId(remote, 'reachability')?.remedy).toMatch(/https:\/\//)
+    const local = await runValidation(deps({connection: {provider: 'datacenter', url: 'http://127.0.0.1:7990', selection: []}, provider: fakeProvider({version: '9.4.0'}, 'datacenter')}))
+    expect(byId(local, 'reachability')).toMatchObject({status: 'pass'})
+    expect(plainHttpToRemote('http://localhost:1/2.0')).toBe(false)
+    expect(plainHttpToRemote('http://[::1]:7990')).toBe(false)
+    expect(plainHttpToRemote('https://bitbucket.corp.example')).toBe(false)
+    expect(plainHttpToRemote('http://10.0.0.5:7990')).toBe(true)
+  })
+
   it('DC version is checked on Data Center only', async () => {
     const dc = await runValidation(deps({connection: {provider: 'datacenter', url: 'https://bb.corp', selection: []}, provider: fakeProvider({version: '7.21.0'}, 'datacenter')}))
     expect(byId(dc, 'dc-version')).toMatchObject({status: 'warn'})
     expect(byId(dc, 'dc-version')?.detail).toContain('7.21.0')
-    expect(byId(dc, 'repos')).toMatchObject({status: 'warn'})
+    // Nothing selected: sync syncs every visible repository, which is not a warning.
+    expect(byId(dc, 'repos')).toMatchObject({status: 'pass'})
   })
 
   it('OAuth without refresh token and expired fails; keychain trouble fails; env token skips keychain', async () => {

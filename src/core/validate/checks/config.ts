@@ -35,8 +35,26 @@ export const reachabilityCheck: Check = {
     if (!deps.connection) return [row(this.id, this.title, 'skip', 'No connection configured.')]
     const r = await probes.reach()
     if (!r) return [row(this.id, this.title, 'skip', 'No connection configured.')]
+    if (r.ok && plainHttpToRemote(deps.connection.url)) {
+      // Reachable, but every request (and its credential) crosses the network unencrypted.
+      return [row(this.id, this.title, 'warn', `${r.detail}; plain HTTP to a host that is not this machine: credentials and data travel unencrypted.`,
+        'Use the https:// URL of the server (`bb-integrate connect --url https://…`).')]
+    }
     if (r.ok) return [row(this.id, this.title, r.proxy ? 'skip' : 'pass', r.detail)]
     const stage = {dns: 'DNS lookup', tcp: 'TCP connect', tls: 'TLS handshake', ok: ''}[r.stage]
     return [row(this.id, this.title, 'fail', `${stage} failed: ${r.detail}`, r.remedy)]
   },
+}
+
+/** http:// to anything but loopback (localhost, 127.0.0.0/8, ::1). */
+export function plainHttpToRemote(url: string): boolean {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return false
+  }
+  if (u.protocol !== 'http:') return false
+  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  return !(host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1')
 }

@@ -1,3 +1,4 @@
+import {effectiveSelection} from '../../repos/selection.js'
 import {fmt, plural, row, type Check} from '../check.js'
 import type {DescribedError} from '../describe.js'
 import type {CheckResult} from '../types.js'
@@ -22,11 +23,13 @@ export const reposCheck: Check = {
   title: 'Selected repositories readable',
   async run(ctx) {
     const {deps, probes} = ctx
-    const selection = deps.connection?.selection ?? []
+    // The same answer `sync` acts on: nothing selected means every repository the credential can see.
+    const effective = effectiveSelection(deps.connection ?? {selection: []})
+    const selection = effective.repos
     const gate = await ctx.authGate()
     if (gate) return [row(this.id, this.title, 'skip', gate)]
-    if (selection.length === 0) {
-      return [row(this.id, this.title, 'warn', 'No repositories selected: `sync` has nothing to do.', 'Run `bb-integrate repos select`.')]
+    if (effective.source === 'all') {
+      return [row(this.id, this.title, 'pass', 'No repositories selected: `sync` syncs every repository this credential can see.', 'To sync fewer, run `bb-integrate repos select`.')]
     }
     const {default: pLimit} = await import('p-limit')
     const limit = pLimit(deps.concurrency ?? 8)
