@@ -48,6 +48,9 @@ describe.skipIf(!pgAvailable())('webhook deliveries through the queue', () => {
 
     queue = await openQueue(url, {})
     const workers = [startWorker(env), startWorker(env)]
+    // Changes arrive while the workers run: some find their repository's job waiting (coalesced), some
+    // find it running (one more run after it).
+    await Promise.all(workers.map((w) => w.started))
     // Seeded: the same changes every run.
     let seed = 7
     const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n)
