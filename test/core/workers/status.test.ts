@@ -2,6 +2,9 @@
  * `workers status` / `workers retry` over a real queue: a job that fails is listed with its error and
  * its next try, the budget row shows what the principal spent, and retry puts the job back now.
  */
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {readEnv} from '../../../src/core/env.js'
@@ -14,7 +17,7 @@ import {startSyncRig} from '../sync/emulator-rig.js'
 import type {SyncRig} from '../sync/emulator-rig.js'
 import {pgAvailable, startPgServer} from '../store/pg-server.js'
 import type {PgServer} from '../store/pg-server.js'
-import {cliEnv} from './worker-rig.js'
+import {cli, cliEnv} from './worker-rig.js'
 
 describe.skipIf(!pgAvailable())('workers status and retry', () => {
   let server: PgServer
@@ -27,6 +30,21 @@ describe.skipIf(!pgAvailable())('workers status and retry', () => {
     await rig?.close()
     await server?.stop()
   })
+
+  it('the queue needs PostgreSQL: --enqueue and worker on a SQLite store exit 2 and create nothing', async () => {
+    const file = join(rig.dir, 'not-a-queue.db')
+    const env = cliEnv(rig, file)
+    for (const args of [['sync', '--enqueue'], ['sync', '--workers', '2'], ['worker'], ['workers', 'status']]) {
+      const r = await cli(args, env)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toMatch(/need a PostgreSQL store/)
+    }
+    expect(existsSync(file)).toBe(false)
+    const shard = await cli(['sync', '--shard', '1/2'], env)
+    expect(shard.code).toBe(2)
+    expect(shard.stderr).toMatch(/--shard was removed/)
+    expect(shard.stderr).toMatch(/--enqueue/)
+  }, 120_000)
 
   it('lists a failed job with its error, the budget spent, and retry queues it again', async () => {
     const url = await server.createDatabase('status')
