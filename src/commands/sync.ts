@@ -108,6 +108,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       if (queued && (flags.since !== undefined || flags.full || flags.path !== undefined || !flags.prs || !flags.reviews || !flags.commits || !flags['commit-files'])) {
         throw new UsageError('Queued syncs are incremental syncs of everything: --since, --full, --path and --no-… do not apply to --enqueue / --workers.', {code: 'bad_usage', remedy: 'Drop those flags, or run a plain `bb-integrate sync` for a one-off sync.'})
       }
+      // The queue needs PostgreSQL: say so before a connection is opened or a SQLite file created.
+      if (queued) (await import('../core/workers/queue.js')).queueUrl(flags.store, process.env)
       const since = flags.since === undefined ? null : parseSince(flags.since)
       if (since !== null && flags.full) {
         throw new UsageError('--since and --full contradict each other: --full lists everything again, --since only what changed since a date.', {

@@ -75,7 +75,9 @@ describe('sync and export commands', () => {
   it('rejects bad flags with exit 2 and a clear message, before touching the network', async () => {
     const shard = await cli(['sync', '--shard', '3/2'], env)
     expect(shard.code).toBe(2)
-    expect(shard.stderr).toMatch(/Invalid --shard "3\/2"/)
+    // --shard is gone: the message names the queue that replaces it.
+    expect(shard.stderr).toMatch(/--shard was removed/)
+    expect(shard.stderr).toMatch(/sync --store postgres:\/\/… --enqueue/)
     const since = await cli(['sync', '--since', 'last tuesday', '--json'], env)
     expect(since.code).toBe(2)
     expect(JSON.parse(since.stdout.trim().split('\n').at(-1)!)).toMatchObject({v: 1, type: 'error', code: 'bad_since', exitCode: 2})

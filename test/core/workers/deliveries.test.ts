@@ -40,11 +40,17 @@ describe.skipIf(!pgAvailable())('webhook deliveries through the queue', () => {
     const env = cliEnv(rig, url, {BB_INTEGRATE_WORKER_STALE_MS: '5000', BB_INTEGRATE_RATE_LIMIT: '62000000', BB_INTEGRATE_RATE_WINDOW_MS: '100'})
     const first = await cli(['sync', '--workers', '2', '--json'], env)
     expect(first.code, first.stderr).toBe(0)
+    // `sync --workers 2` ends as a plain sync does: the summary is the last NDJSON line.
+    const summary = JSON.parse(first.stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>
+    expect(summary).toMatchObject({type: 'summary', complete: true, reposDone: 50, reposFailed: 0, stopReason: null})
     const repos = [...rig.emu.world.truth('cloud', 'repository', 'default')].map((r) => r.key)
     expect(repos).toHaveLength(50)
 
     queue = await openQueue(url, {})
     const workers = [startWorker(env), startWorker(env)]
+    // Changes arrive while the workers run: some find their repository's job waiting (coalesced), some
+    // find it running (one more run after it).
+    await Promise.all(workers.map((w) => w.started))
     // Seeded: the same changes every run.
     let seed = 7
     const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n)

@@ -17,6 +17,8 @@ export interface WorkerProcess {
   exited: Promise<number | null>
   /** Resolves once the first job of this worker started. */
   firstJob: Promise<void>
+  /** Resolves once the worker listens for jobs. */
+  started: Promise<void>
 }
 
 export function cliEnv(rig: SyncRig, store: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -52,13 +54,16 @@ export function startWorker(env: Record<string, string>, args: string[] = []): W
   const events: Array<Record<string, unknown>> = []
   let onFirst: () => void = () => undefined
   const firstJob = new Promise<void>((resolve) => (onFirst = resolve))
+  let onStarted: () => void = () => undefined
+  const started = new Promise<void>((resolve) => (onStarted = resolve))
   createInterface({input: child.stdout!}).on('line', (line) => {
     const event = JSON.parse(line) as Record<string, unknown>
     events.push(event)
     if (event.type === 'job' && event.phase === 'start') onFirst()
+    if (event.type === 'worker' && event.phase === 'started') onStarted()
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return {child, events, exited, firstJob}
+  return {child, events, exited, firstJob, started}
 }
 
 /** Poll until `check` holds; fails after `limitMs` with the last value seen. */
