@@ -14,7 +14,10 @@ function formatCounts(counts: EntityCounts): string {
 
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000)
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+  if (s < 60) return `${s}s`
+  const m = Math.floor(s / 60)
+  // Hours as hours: 36,375 s is 10h06m, not 606m15s.
+  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
 }
 
 /**
