@@ -12,8 +12,11 @@ interface ProcOptions {
   dataset: string | CustomSize
   latencyMs?: number
   seed?: number
-  /** 'default': the flavour's own limit (Data Center: a bucket of 60 tokens refilled at 5/s); absent: none. */
-  rateLimit?: 'default'
+  /**
+   * 'default': the flavour's own limit (Data Center: a bucket of 60 tokens refilled at 5/s); an object:
+   * Cloud's rolling window with these numbers (a 429 without Retry-After when spent); absent: none.
+   */
+  rateLimit?: 'default' | {requestsPerWindow: number; windowMs: number}
   /** Repository details kept generated (default 16). */
   cacheSize?: number
 }
@@ -25,7 +28,7 @@ const emulator = await startEmulator({
   seed: options.seed ?? 1,
   ...(options.cacheSize ? {world: createWorld({seed: options.seed ?? 1, dataset: options.dataset as string, flavor: options.flavor ?? 'cloud', cacheSize: options.cacheSize})} : {}),
   latencyMs: options.latencyMs ?? 0,
-  rateLimit: options.rateLimit === 'default' ? undefined : null,
+  rateLimit: options.rateLimit === 'default' ? undefined : typeof options.rateLimit === 'object' ? options.rateLimit : null,
 })
 const login = await emulator.admin.demoCredential()
 const minimum = {
@@ -35,7 +38,11 @@ const minimum = {
 }
 const workspaces = emulator.world.containers().map((c) => c.key)
 const repos = workspaces.flatMap((w) => emulator.world.repos(w).map((r) => `${w}/${r.slug}`))
-process.stdout.write(JSON.stringify({url: emulator.url, apiBase: emulator.apiBase, email: login.email, token: login.token, minimum, workspaces, repos}) + '\n')
+// What a complete sync must store, to tell "nothing lost" from a run's summary.
+const flavor = options.flavor ?? 'cloud'
+const truth = Object.fromEntries((['pullRequest', 'commit', 'commitFile'] as const)
+  .map((entity) => [entity, [...emulator.world.truth(flavor, entity, 'default')].length]))
+process.stdout.write(JSON.stringify({url: emulator.url, apiBase: emulator.apiBase, email: login.email, token: login.token, minimum, workspaces, repos, truth}) + '\n')
 const stop = () => void emulator.close().then(() => process.exit(0))
 process.once('SIGTERM', stop)
 process.once('SIGINT', stop)

@@ -2,7 +2,8 @@
  * `npm run bench`: measures bb-integrate against the emulator and writes docs/BENCHMARKS.md.
  * Every figure is a ratio against a baseline run side by side in the same invocation.
  *   --quick     smaller datasets (minutes → seconds), for trying the harness
- *   --only a,b  run only some sections: coldstart, listing, sidebyside, large, ratelimit, rss, store, nochange, workers, webhooks
+ *   --only a,b  run only some sections: coldstart, listing, sidebyside, large, ratelimit, rss, store, nochange,
+ *               workers, webhooks, plan, plan-large, storm429
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -29,6 +30,7 @@ interface EmuInfo {
   email: string
   token: string
   minimum: {listing: number; withReviews: number; full: number}
+  truth: Record<string, number>
   workspaces: string[]
   repos: string[]
 }
@@ -70,7 +72,23 @@ interface Summary {
   complete: boolean
 }
 
-interface SyncRun {summary: Summary; wallMs: number; peakRssMb: number}
+interface PlanSummary {
+  type: 'planSummary'
+  estimatedRequests: number
+  requests: {low: number; high: number}
+  planRequests: number
+}
+
+interface SyncRun {
+  summary: Summary
+  wallMs: number
+  peakRssMb: number
+  plan: PlanSummary | null
+  /** Rate-limit waits announced (the countdown), and gauge updates showing 0 left while waiting. */
+  waits: number
+  emptyGaugeWhileWaiting: number
+  fullGaugeWhileWaiting: number
+}
 
 async function runSync(info: EmuInfo, dir: string, extra: string[], provider: 'cloud' | 'datacenter' = 'cloud'): Promise<SyncRun> {
   const rssFile = join(dir, `rss-${Date.now()}.txt`)
@@ -93,15 +111,28 @@ async function runSync(info: EmuInfo, dir: string, extra: string[], provider: 'c
     cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'],
   })
   let last = ''
+  let plan: PlanSummary | null = null
   let stderr = ''
-  createInterface({input: child.stdout!}).on('line', (l) => { if (l.includes('"summary"')) last = l })
+  let waits = 0
+  let emptyGaugeWhileWaiting = 0
+  let fullGaugeWhileWaiting = 0
+  createInterface({input: child.stdout!}).on('line', (l) => {
+    if (l.includes('"summary"')) last = l
+    else if (l.includes('"planSummary"')) plan = JSON.parse(l) as PlanSummary
+    else if (l.includes('"type":"wait"')) waits++
+    else if (l.includes('"type":"rateLimit"')) {
+      const {state} = JSON.parse(l) as {state: {remaining: number | null; limit: number | null; waitingUntil: number | null}}
+      if (state.waitingUntil !== null && state.remaining === 0) emptyGaugeWhileWaiting++
+      if (state.waitingUntil !== null && state.remaining !== null && state.remaining === state.limit) fullGaugeWhileWaiting++
+    }
+  })
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)))
   const wallMs = Date.now() - t0
   if (!last) throw new Error(`sync exited ${code} without a summary:\n${stderr}`)
   const summary = JSON.parse(last) as Summary
   const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024
-  return {summary, wallMs, peakRssMb}
+  return {summary, wallMs, peakRssMb, plan, waits, emptyGaugeWhileWaiting, fullGaugeWhileWaiting}
 }
 
 const fmt = (n: number, d = 2) => n.toLocaleString('en-US', {maximumFractionDigits: d, minimumFractionDigits: d})
@@ -298,6 +329,76 @@ Rate-limit bound = (requests − ${capacity}) / ${perSecond} per s.
 | bb-integrate sync | ${int(run.summary.requests)} | ${int(minimum)} | ${int(run.summary.retries)} | ${fmt(run.wallMs / 1000, 1)} s | ${fmt(boundMs / 1000, 1)} s | **${fmt(run.wallMs / boundMs)}** | ${fmt(minimumBoundMs / 1000, 1)} s | ${fmt(run.wallMs / minimumBoundMs)} |
 
 Target: wall / max(latency bound, rate-limit bound) ≤ 1.2.`)
+    }
+
+    if (want('plan') || only?.has('plan-large')) {
+      // The large dataset takes long (every commit's files): only when asked for by name.
+      const cases: Array<{label: string; flavor: 'cloud' | 'datacenter'; dataset: string}> = only?.has('plan-large')
+        ? [{label: 'large', flavor: 'cloud', dataset: 'large'}]
+        : [
+            {label: 'small', flavor: 'cloud', dataset: quick ? 'tiny' : 'small'},
+            {label: 'small', flavor: 'datacenter', dataset: quick ? 'tiny' : 'small'},
+            {label: 'adversarial', flavor: 'cloud', dataset: 'adversarial'},
+          ]
+      const rows: string[] = []
+      for (const c of cases) {
+        log(`plan vs sync: ${c.flavor} ${c.dataset}…`)
+        const emu = await startEmu({flavor: c.flavor, dataset: c.dataset, ...(c.dataset === 'large' ? {cacheSize: 4} : {})})
+        const dir = mkdtempSync(join(scratch, `plan-${c.flavor}-${c.dataset}-`))
+        try {
+          const planned = await runSync(emu.info, dir, ['--plan'], c.flavor)
+          const made = await runSync(emu.info, dir, [], c.flavor)
+          const plan = planned.plan!
+          const minimum = emu.info.minimum.full
+          const range = plan.requests.low === plan.requests.high ? 'exact' : `${int(plan.requests.low)}–${int(plan.requests.high)}`
+          rows.push(`| ${c.label} | ${c.flavor} | ${int(plan.estimatedRequests)} | ${range} | ${int(made.summary.requests)} | **${fmt(plan.estimatedRequests / made.summary.requests)}** | ${int(plan.planRequests)} | ${int(minimum)} | **${fmt(made.summary.requests / minimum)}** |`)
+        } finally {
+          await stopEmu(emu.proc)
+        }
+      }
+      sections.push(`## ${only?.has('plan-large') ? 'Plan accuracy and the API minimum on the large dataset' : 'Plan accuracy and the API minimum'}
+
+\`sync --plan --json\` and then \`sync --json\` into the same fresh store (emulator without latency or rate limit; every
+entity: PRs, reviews, commits, commit files). Planned = the plan's midpoint; where Cloud cannot count (commits of a long
+history, PR activity) the plan gives a range. The plan's own requests (first pages, listings) are made again by the sync.
+The API minimum is the emulator's count at the largest page each endpoint allows (Cloud: the cheaper of one activity
+listing per PR and the repository-level listing); Data Center's minimum assumes one commit listing reaches every branch,
+which its API cannot (one walk per further branch). \`adversarial\` is small's shape where every reviewer requests changes.
+Command: \`npm run bench -- --only ${only?.has('plan-large') ? 'plan-large' : 'plan'}\`.
+
+| dataset | provider | planned | range | made | planned / made | plan's own requests | API minimum | made / minimum |
+|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Targets: planned / made within 0.75–1.25; made / minimum ≤ 1.00.`)
+    }
+
+    if (want('storm429')) {
+      log('Cloud 429 storm…')
+      const dataset = {containers: 1, reposPerContainer: 3, prsPerRepo: 20, commitsPerRepo: 40, filesPerCommit: 1}
+      const limit = {requestsPerWindow: 40, windowMs: 4000}
+      const emu = await startEmu({flavor: 'cloud', dataset, rateLimit: limit})
+      const dir = mkdtempSync(join(scratch, 'storm-'))
+      let run: SyncRun
+      try {
+        run = await runSync(emu.info, dir, [], 'cloud')
+      } finally {
+        await stopEmu(emu.proc)
+      }
+      const lost = (['pullRequest', 'commit', 'commitFile'] as const).map((e) => [e, (emu.info.truth[e] ?? 0) - (run.summary.counts[e] ?? 0)] as const)
+      sections.push(`## A Cloud 429 storm
+
+Cloud emulator with a rolling window of ${limit.requestsPerWindow} requests per ${limit.windowMs / 1000} s per principal, answering 429 with no
+\`Retry-After\` (as Cloud does) and no \`X-RateLimit-*\` headers (API token); the client is told a far larger budget, so it
+learns the limit only from the 429s. ${int(emu.info.repos.length)} repos × ${dataset.prsPerRepo} PRs × ${dataset.commitsPerRepo} commits, every entity.
+Command: \`npm run bench -- --only storm429\`.
+
+| requests | 429 retries | countdowns shown (\`wait\` events) | gauge at 0 while waiting | gauge full while waiting | wall | complete | lost (PRs / commits / files) |
+|---|---|---|---|---|---|---|---|
+| ${int(run.summary.requests)} | ${int(run.summary.retries)} | ${int(run.waits)} | ${int(run.emptyGaugeWhileWaiting)} | ${int(run.fullGaugeWhileWaiting)} | ${fmt(run.wallMs / 1000, 1)} s | ${run.summary.complete ? 'yes' : 'no'} | ${lost.map(([, n]) => int(n)).join(' / ')} |
+
+A 429 makes the principal's gauge read 0 left (the server said so, whatever the client counted) for as long as it
+waits; past the quick backoff the client waits for the window like its own limiter does, bounded only by \`--max-wait\`.`)
     }
 
     if (want('store')) {

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {SyncEvent} from '../../src/core/sync/events.js'
 import {formatRange, formatWait, planTextSink} from '../../src/ui/plan-text.js'
+import {plainSink} from '../../src/ui/sync-plain.js'
 
 const zero = {low: 0, high: 0}
 
@@ -37,5 +38,13 @@ describe('sync --plan as text', () => {
     expect(stdout).not.toMatch(/\d+m\d+s/)
     // Everything but the plan goes the plain way (stderr).
     expect(stderr.map((e) => e.type)).toEqual(['warning'])
+  })
+
+  it('plain progress lines print hours as hours too', () => {
+    const lines: string[] = []
+    const sink = plainSink((l) => lines.push(l))
+    sink({type: 'planSummary', repos: 100, estimatedRequests: 10_104, estimatedSeconds: 36_375, requestsPerHour: 1000})
+    expect(lines.join('')).toContain('~10h06m')
+    expect(lines.join('')).not.toContain('606m')
   })
 })

@@ -1,0 +1,73 @@
+/**
+ * `sync --plan` as a user runs it: the plan is the command's output (stdout), with hours as hours and
+ * the budget the principal has left now — including what an earlier run of this tool spent.
+ */
+import {spawn} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {startSyncRig} from './emulator-rig.js'
+import type {SyncRig} from './emulator-rig.js'
+
+const BIN = new URL('../../../bin/dev.js', import.meta.url).pathname
+
+function cli(args: string[], env: Record<string, string>): Promise<{code: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', BIN, ...args], {
+      env: {...process.env, CI: '1', NO_COLOR: '1', ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.once('error', reject)
+    child.once('exit', (code) => resolve({code, stdout, stderr}))
+  })
+}
+
+describe('sync --plan on the command line', () => {
+  let rig: SyncRig
+  let env: Record<string, string>
+
+  beforeAll(async () => {
+    rig = await startSyncRig('cloud', 'tiny')
+    env = {
+      BB_INTEGRATE_CONFIG_DIR: rig.dir,
+      BB_INTEGRATE_TOKEN: rig.credential.token,
+      BB_INTEGRATE_EMAIL: rig.credential.email,
+      BB_INTEGRATE_PROVIDER: 'cloud',
+      BB_INTEGRATE_URL: rig.emu.apiBase,
+      BB_INTEGRATE_RATE_LIMIT: '1000',
+    }
+  })
+  afterAll(async () => rig?.close())
+
+  it('prints the plan on stdout, then a later run knows what the earlier one spent', async () => {
+    const first = await cli(['sync', '--plan', '--json'], env)
+    expect(first.code, first.stderr).toBe(0)
+    const events = first.stdout.trim().split('\n').map((l) => JSON.parse(l) as {type: string})
+    const plan = events.find((e) => e.type === 'planSummary') as unknown as {requests: {low: number; high: number}; planRequests: number; remaining: number; limit: number}
+    expect(plan.limit).toBe(1000)
+    expect(plan.remaining).toBe(1000 - plan.planRequests)
+    // The plan's ~200 requests (tiny: every commit's files) exceed nothing; it says so in data.
+    expect(plan.requests.low).toBeGreaterThan(150)
+
+    // The budget file holds no secret and no principal in clear.
+    const budget = readFileSync(join(rig.dir, 'budget.json'), 'utf8')
+    expect(budget).not.toContain(rig.credential.token)
+    expect(budget).not.toContain(rig.credential.email)
+
+    const second = await cli(['sync', '--plan'], env)
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.stdout).toMatch(/^REPOSITORY\s+PRS\s+COMMITS\s+REQUESTS$/m)
+    expect(second.stdout).toMatch(/^Requests: .* for 3 repositories/m)
+    // Both plans' requests are counted: the second run starts from what the first spent.
+    const left = 1000 - 2 * plan.planRequests
+    expect(second.stdout).toContain(`Budget: ${left.toLocaleString('en-US')} of 1,000 left now (earlier runs counted)`)
+    expect(second.stderr).not.toContain('REPOSITORY')
+    expect(existsSync(join(rig.dir, 'budget.json'))).toBe(true)
+  }, 120_000)
+})
