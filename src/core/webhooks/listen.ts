@@ -9,7 +9,7 @@ import type {Store} from '../store/types.js'
 import type {SyncEvent, SyncEventSink} from '../sync/events.js'
 import type {SyncOptions} from '../sync/options.js'
 import {runSync} from '../sync/engine.js'
-import {applyChange} from '../sync/targeted.js'
+import {applyChange, type TargetedChange} from '../sync/targeted.js'
 import {startReceiver} from './receiver.js'
 import type {ReceivedDelivery, Receiver, RejectReason} from './receiver.js'
 
@@ -52,6 +52,11 @@ export interface ListenDeps {
   provider: Provider
   store: Store
   emit: ListenSink
+  /**
+   * Hand each change to someone else instead of applying it here (a PostgreSQL store's job queue, so any
+   * worker applies it). Default: refresh it here through the sync code.
+   */
+  handOff?: (change: TargetedChange) => Promise<void>
   httpStats?: () => HttpStats
   now?: () => number
 }
@@ -118,7 +123,8 @@ export async function startListener(options: ListenOptions, deps: ListenDeps): P
     const counter = {n: 0}
     try {
       for (const change of d.changes) {
-        await applyChange(change, {connection: options.connection, provider: counting(deps.provider, counter), store: deps.store, emit: sink, signal: controller.signal})
+        if (deps.handOff) await deps.handOff(change)
+        else await applyChange(change, {connection: options.connection, provider: counting(deps.provider, counter), store: deps.store, emit: sink, signal: controller.signal})
       }
       const at = iso()
       await deps.store.markDeliveryApplied(options.connection, d.id, at)

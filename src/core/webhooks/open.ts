@@ -2,12 +2,14 @@
 import {createSecretStoreResolver, toResolver, type SecretStoreResolver} from '../auth/stores.js'
 import type {SecretStore} from '../auth/types.js'
 import {ConfigStore} from '../config/store.js'
-import {openConnection, type OpenConnectionOptions} from '../connection.js'
+import {openConnection, type OpenConnectionOptions, type OpenedConnection} from '../connection.js'
 import {createWebhookApi} from '../provider/webhook-api.js'
 import {webhookContext, type WebhookContext} from './context.js'
 
 export interface OpenedWebhooks {
   ctx: WebhookContext
+  /** The HTTP client's counters (requests, retries, waits) for summaries. */
+  stats: OpenedConnection['client']['stats']
   close(): Promise<void>
 }
 
@@ -27,5 +29,5 @@ export async function openWebhooks(options: OpenConnectionOptions & {secretStore
     config: config.getConnection(opened.connection.name) ? config : null,
     signal: options.signal,
   })
-  return {ctx, close: () => opened.close()}
+  return {ctx, stats: () => opened.client.stats(), close: () => opened.close()}
 }
