@@ -133,6 +133,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       // Always printed, --json or not: the user may have to open it by hand.
       onAuthorizeUrl: (url: string) => process.stderr.write(`Open this URL to authorize bb-integrate:\n  ${url}\n`),
       onStep: (message: string) => this.info(message),
+      onWarning: (message: string) => this.ctx.io.stderr.write(message + '\n'),
       signal: controller.signal,
     }
     try {

@@ -30,6 +30,8 @@ export interface ConnectDeps {
   onAuthorizeUrl: (url: string) => void
   /** Progress lines for the human (stderr). */
   onStep?: (message: string) => void
+  /** What the human must see even under --json (stderr): a forged OAuth callback that was ignored. */
+  onWarning?: (message: string) => void
   dispatcher?: Dispatcher
   signal?: AbortSignal
   now?: () => number
@@ -175,7 +177,7 @@ async function obtainSecret(request: ConnectRequest, deps: ConnectDeps): Promise
     signal: deps.signal,
     openBrowser: deps.openBrowser,
     onAuthorizeUrl: deps.onAuthorizeUrl,
-    onIgnoredCallback: deps.onStep,
+    onIgnoredCallback: deps.onWarning ?? deps.onStep,
     dispatcher: deps.dispatcher,
     caFile: request.caFile,
     now: deps.now,
