@@ -6,6 +6,7 @@ import type {CommitsFrom} from '../core/git/choose.js'
 import type {OpenedConnection} from '../core/connection.js'
 import type {CommitSource} from '../core/provider/types.js'
 import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
+import type {Renderer, RendererChoice} from '../runner.js'
 
 /** The git commit source for this sync, or null for REST (`auto` warns once when git cannot be used). */
 async function chooseGitSource(mode: CommitsFrom, gitDir: string | undefined, opened: OpenedConnection, since: string | null, sink: SyncEventSink): Promise<CommitSource | null> {
@@ -76,26 +77,15 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     // time in a process that mostly waits on the network. The flag is read at every collection.
     const {setFlagsFromString} = await import('node:v8')
     setFlagsFromString('--heap-growing-percent=50')
-    const [{runSync, httpEventBridge, startGate, parseSince, parseConcurrency}, {readEnv}, {openConnection}, {openStore}] = await Promise.all([
+    const [{runSync, httpEventBridge, startGate, parseSince, parseConcurrency}, {openConnection}, {openStore}, {runLongOperation}] = await Promise.all([
       import('../core/sync/index.js'),
-      import('../core/env.js'),
       import('../core/connection.js'),
       import('../core/store/index.js'),
+      import('../runner.js'),
     ])
     const json = this.jsonEnabled()
+    const {env, processEnv, io, clock} = this.ctx
     let emitted = false
-    let finish: () => Promise<void> = async () => undefined
-    const controller = new AbortController()
-    let interrupts = 0
-    const onSigint = () => {
-      // First Ctrl-C: stop after the pages in flight. Second: leave now — committed pages are safe.
-      if (++interrupts > 1) process.exit(ExitCode.Interrupted)
-      controller.abort()
-    }
-    process.on('SIGINT', onSigint)
-    process.on('SIGTERM', onSigint)
-    let sink: SyncEventSink = () => undefined
-    let closeAll: () => Promise<void> = async () => undefined
     try {
       // Flags first: a typo must not cost a connection or a store migration.
       if (flags.shard !== undefined) {
@@ -109,7 +99,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
         throw new UsageError('Queued syncs are incremental syncs of everything: --since, --full, --path and --no-… do not apply to --enqueue / --workers.', {code: 'bad_usage', remedy: 'Drop those flags, or run a plain `bb-integrate sync` for a one-off sync.'})
       }
       // The queue needs PostgreSQL: say so before a connection is opened or a SQLite file created.
-      if (queued) (await import('../core/workers/queue.js')).queueUrl(flags.store, process.env)
+      if (queued) (await import('../core/workers/queue.js')).queueUrl(flags.store, processEnv)
       const since = flags.since === undefined ? null : parseSince(flags.since)
       if (since !== null && flags.full) {
         throw new UsageError('--since and --full contradict each other: --full lists everything again, --since only what changed since a date.', {
@@ -120,107 +110,105 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       for (const key of flags.repo ?? []) {
         if (!/^[^/\s]+\/[^/\s]+$/.test(key)) throw new UsageError(`Invalid --repo "${key}": expected workspace/slug (Cloud) or PROJECT/slug (Data Center).`, {code: 'bad_repo'})
       }
-      const base = flags.plan && !json
-        ? {sink: (await import('../ui/plan-text.js')).planTextSink(), finish: async () => undefined}
-        : await this.renderer(json, () => controller.abort())
-      let finished: Promise<void> | null = null
-      finish = () => (finished ??= base.finish())
-      const gated = startGate(base.sink)
-      sink = (event: SyncEvent) => {
-        if (event.type === 'summary') emitted = true
-        gated(event)
-      }
-      const env = readEnv()
-      const opened = await openConnection({
-        name: flags.connection,
-        env,
-        onEvent: httpEventBridge(sink),
-        // Through the event stream, not straight to stderr: a line written under the live dashboard
-        // would shift the terminal and leave a stale line behind.
-        warn: (message) => sink({type: 'warning', message: message.replace(/^Warning: /, '')}),
-        waitDeadline: flags['max-wait'] === undefined ? undefined : Date.now() + flags['max-wait'] * 1000,
-        signal: controller.signal,
+      let exitCode: number = ExitCode.Ok
+      let afterwards: (() => void) | null = null
+      await runLongOperation<SyncEvent, void>({
+        ctx: this.ctx,
+        json,
+        renderers: this.renderers(flags.plan),
+        run: async ({signal, emit}) => {
+          const gated = startGate(emit)
+          const sink = (event: SyncEvent) => {
+            if (event.type === 'summary') emitted = true
+            gated(event)
+          }
+          const opened = await openConnection({
+            name: flags.connection,
+            env,
+            onEvent: httpEventBridge(sink),
+            // Through the event stream, not straight to stderr: a line written under the live dashboard
+            // would shift the terminal and leave a stale line behind.
+            warn: (message) => sink({type: 'warning', message: message.replace(/^Warning: /, '')}),
+            waitDeadline: flags['max-wait'] === undefined ? undefined : clock.now() + flags['max-wait'] * 1000,
+            signal,
+          })
+          const store = await openStore(flags.store, processEnv).catch(async (error: unknown) => {
+            await opened.close()
+            throw error
+          })
+          try {
+            const {connection} = opened
+            if (queued) {
+              const {runQueued} = await import('../core/workers/sync-queued.js')
+              const result = await runQueued({
+                opened, store, storeUrl: flags.store, repos: flags.repo ?? [], workers: flags.workers ?? null,
+                env, emit: sink, signal, concurrency,
+              })
+              if (result.summary === null) {
+                // --enqueue: no sync ran, so no summary; one line says what was queued (after the renderer is done).
+                emitted = true
+                afterwards = () => {
+                  if (json) io.stdout.write(JSON.stringify({v: 1, type: 'enqueued', connection: connection.name, repos: result.enqueued, coalesced: result.coalesced}) + '\n')
+                  else io.stderr.write(`Queued ${result.enqueued} repositories of "${connection.name}" (${result.coalesced} merged into jobs already waiting); run \`bb-integrate worker\` to sync them.\n`)
+                }
+              }
+              if (result.summary?.stopReason === 'errors') exitCode = ExitCode.Failure
+              return
+            }
+            const {effectiveSelection} = await import('../core/repos/selection.js')
+            const commitSource = (flags.commits || flags['commit-files']) && !flags.plan
+              ? await chooseGitSource(flags['commits-from'] as CommitsFrom, flags['git-dir'], opened, since, sink)
+              : null
+            const summary = await runSync({
+              connection: connection.name,
+              repos: flags.repo,
+              // The one definition validate shares (a repository access token's repository stands in for a selection).
+              selection: effectiveSelection(connection).repos,
+              since,
+              full: flags.full,
+              prs: flags.prs,
+              reviews: flags.reviews,
+              commits: flags.commits,
+              commitFiles: flags['commit-files'],
+              pathPrefix: flags.path ?? null,
+              concurrency,
+              plan: flags.plan,
+              requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000),
+            }, {
+              provider: opened.provider,
+              ...(commitSource ? {commitSource} : {}),
+              store,
+              emit: sink,
+              signal,
+              httpStats: () => opened.client.stats(),
+              rateLimits: () => opened.client.rateLimits(),
+            })
+            if (summary.stopReason === 'errors') exitCode = ExitCode.Failure
+          } finally {
+            await Promise.allSettled([store.close(), opened.close()])
+          }
+        },
       })
-      const store = await openStore(flags.store, process.env).catch(async (error: unknown) => {
-        await opened.close()
-        throw error
-      })
-      let closed: Promise<unknown> | null = null
-      closeAll = async () => {
-        await (closed ??= Promise.allSettled([store.close(), opened.close()]))
-      }
-      const {connection} = opened
-      const {effectiveSelection} = await import('../core/repos/selection.js')
-      if (queued) {
-        const {runQueued} = await import('../core/workers/sync-queued.js')
-        const result = await runQueued({
-          opened, store, storeUrl: flags.store, repos: flags.repo ?? [], workers: flags.workers ?? null,
-          env, emit: sink, signal: controller.signal, concurrency,
-        })
-        await closeAll()
-        await finish()
-        if (result.summary === null) {
-          // --enqueue: no sync ran, so no summary; one line says what was queued.
-          if (json) process.stdout.write(JSON.stringify({v: 1, type: 'enqueued', connection: connection.name, repos: result.enqueued, coalesced: result.coalesced}) + '\n')
-          else process.stderr.write(`Queued ${result.enqueued} repositories of "${connection.name}" (${result.coalesced} merged into jobs already waiting); run \`bb-integrate worker\` to sync them.\n`)
-          emitted = true
-        }
-        if (result.summary?.stopReason === 'errors') this.finishWith(ExitCode.Failure, json)
-        return
-      }
-      const commitSource = (flags.commits || flags['commit-files']) && !flags.plan
-        ? await chooseGitSource(flags['commits-from'] as CommitsFrom, flags['git-dir'], opened, since, sink)
-        : null
-      const summary = await runSync({
-        connection: connection.name,
-        repos: flags.repo,
-        // The one definition validate shares (a repository access token's repository stands in for a selection).
-        selection: effectiveSelection(connection).repos,
-        since,
-        full: flags.full,
-        prs: flags.prs,
-        reviews: flags.reviews,
-        commits: flags.commits,
-        commitFiles: flags['commit-files'],
-        pathPrefix: flags.path ?? null,
-        concurrency,
-        plan: flags.plan,
-        requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000),
-      }, {
-        provider: opened.provider,
-        ...(commitSource ? {commitSource} : {}),
-        store,
-        emit: sink,
-        signal: controller.signal,
-        httpStats: () => opened.client.stats(),
-        rateLimits: () => opened.client.rateLimits(),
-      })
-      await closeAll()
-      await finish()
-      if (summary.stopReason === 'errors') this.finishWith(ExitCode.Failure, json)
+      ;(afterwards as (() => void) | null)?.()
+      this.finishWith(exitCode, json)
     } catch (error) {
-      await closeAll()
-      await finish()
       if (error instanceof Error && 'oclif' in error) throw error
       // The engine already reported its own stop in the summary; anything earlier is reported here.
       if (emitted) {
-        if (!json && error instanceof BbError) process.stderr.write(`${error.message}\n${error.remedy ? `  → ${error.remedy}\n` : ''}`)
+        if (!json && error instanceof BbError) io.stderr.write(`${error.message}\n${error.remedy ? `  → ${error.remedy}\n` : ''}`)
         return this.finishWith(exitCodeOf(error), json)
       }
       if (json) {
-        writeNdjsonError(error, exitCodeOf(error))
+        this.writeNdjsonError(error, exitCodeOf(error))
         return this.finishWith(exitCodeOf(error), json)
       }
       throw error
-    } finally {
-      process.off('SIGINT', onSigint)
-      process.off('SIGTERM', onSigint)
     }
   }
 
   /** Flag errors caught by the base command: one NDJSON `error` line, as docs/events.md promises. */
   protected override printJsonError(err: BbError, exitCode: number): void {
-    writeNdjsonError(err, exitCode)
+    this.writeNdjsonError(err, exitCode)
   }
 
   /**
@@ -230,42 +218,52 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
   private finishWith(code: number, json: boolean): void {
     if (code === 0) return
     if (json) {
-      process.exitCode = code
+      this.setExitCode(code)
       return
     }
     this.exit(code)
   }
 
-  /** NDJSON on stdout (--json), the Ink dashboard on a terminal, plain lines on stderr otherwise. */
-  private async renderer(json: boolean, onQuit: () => void): Promise<{sink: SyncEventSink; finish: () => Promise<void>}> {
-    if (json) {
-      const {ndjsonSink} = await import('../ui/sync-ndjson.js')
-      if (this.jqExpression !== undefined) {
-        // --jq: every event line through the filter, in order; the last ones are written before exit.
-        const {jqLineWriter} = await import('../ui/jq.js')
-        const lines = jqLineWriter(this.jqExpression, (text) => process.stdout.write(text))
-        return {sink: ndjsonSink(lines.write), finish: lines.flush}
-      }
-      return {sink: ndjsonSink(), finish: async () => undefined}
-    }
-    if (this.interactive) {
-      try {
+  /** NDJSON on stdout (--json), the Ink dashboard on a terminal, plain lines on stderr otherwise; a plan prints its table. */
+  private renderers(plan: boolean): RendererChoice<SyncEvent> {
+    const {io} = this.ctx
+    const planText = async (): Promise<Renderer<SyncEvent>> => ({
+      sink: await planTextFor(io), finish: async () => undefined,
+    })
+    return {
+      ndjson: async () => {
+        const {ndjsonSink} = await import('../ui/sync-ndjson.js')
+        if (this.jqExpression !== undefined) {
+          // --jq: every event line through the filter, in order; the last ones are written before exit.
+          const {jqLineWriter} = await import('../ui/jq.js')
+          const lines = jqLineWriter(this.jqExpression, (text) => io.stdout.write(text))
+          return {sink: ndjsonSink(lines.write), finish: lines.flush}
+        }
+        return {sink: ndjsonSink((line) => io.stdout.write(line)), finish: async () => undefined}
+      },
+      live: plan ? planText : async (onQuit: () => void) => {
         const {renderSyncDashboard} = await import('../ui/sync-dashboard.js')
-        return renderSyncDashboard({onQuit, color: this.color})
-      } catch {
-        // No dashboard (or no usable terminal): the plain lines still tell the whole story.
-      }
+        return renderSyncDashboard({onQuit, color: this.color, stdout: io.stderr as NodeJS.WriteStream})
+      },
+      plain: plan ? planText : async () => {
+        const {plainSink} = await import('../ui/sync-plain.js')
+        return {sink: plainSink((line) => io.stderr.write(line)), finish: async () => undefined}
+      },
     }
-    const {plainSink} = await import('../ui/sync-plain.js')
-    return {sink: plainSink(), finish: async () => undefined}
+  }
+
+  /** A sync that fails before it starts still speaks NDJSON: one `error` line on stdout. */
+  private writeNdjsonError(error: unknown, exitCode: number): void {
+    const e = error instanceof BbError ? error : null
+    this.ctx.io.stdout.write(JSON.stringify({
+      v: 1, type: 'error', message: error instanceof Error ? error.message : String(error),
+      code: e?.code ?? 'error', remedy: e?.remedy ?? null, exitCode,
+    }) + '\n')
   }
 }
 
-/** A sync that fails before it starts still speaks NDJSON: one `error` line on stdout. */
-function writeNdjsonError(error: unknown, exitCode: number): void {
-  const e = error instanceof BbError ? error : null
-  process.stdout.write(JSON.stringify({
-    v: 1, type: 'error', message: error instanceof Error ? error.message : String(error),
-    code: e?.code ?? 'error', remedy: e?.remedy ?? null, exitCode,
-  }) + '\n')
+/** The plan's table on stdout, its progress as plain lines on stderr. */
+async function planTextFor(io: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}): Promise<SyncEventSink> {
+  const [{planTextSink}, {plainSink}] = await Promise.all([import('../ui/plan-text.js'), import('../ui/sync-plain.js')])
+  return planTextSink((text) => io.stdout.write(text), plainSink((line) => io.stderr.write(line)))
 }
