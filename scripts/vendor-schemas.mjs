@@ -36,6 +36,7 @@ const FLAVOURS = {
       'GET /repositories/{workspace}', 'GET /repositories/{workspace}/{repo_slug}',
       'GET /repositories/{workspace}/{repo_slug}/refs/branches',
       'GET /repositories/{workspace}/{repo_slug}/pullrequests', 'GET /repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}',
+      'GET /repositories/{workspace}/{repo_slug}/pullrequests/activity',
       'GET /repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/activity',
       'GET /repositories/{workspace}/{repo_slug}/commits', 'GET /repositories/{workspace}/{repo_slug}/commits/{revision}',
       'GET /repositories/{workspace}/{repo_slug}/commit/{commit}', 'GET /repositories/{workspace}/{repo_slug}/diffstat/{spec}',
