@@ -72,7 +72,8 @@ describe.skipIf(!ready)('real keychain (gnome-keyring over D-Bus) through the bu
 
   it('stores, reads, rotates (--add) and deletes a secret in the OS keychain', async () => {
     const one = await emu.admin.createToken({kind: 'api-token'})
-    const two = await emu.admin.createToken({kind: 'api-token'})
+    // A second principal: --add of another token of the same user is refused (it adds no budget).
+    const two = await emu.admin.createToken({kind: 'api-token', user: emu.world.users()[1]!.uuid})
     const base = ['connect', '--provider', 'cloud', '--url', emu.apiBase, '--auth', 'api-token', '--email', one.login as string, '--token-stdin']
 
     const connected = await cli([...base, '--json'], one.secret)
