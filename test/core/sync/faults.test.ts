@@ -40,7 +40,7 @@ describe.each(['cloud', 'datacenter'] as const)('%s: fault storm', (flavor) => {
 
   it('429 bursts are waited out and counted in the summary', async () => {
     rig.emu.admin.setFaults(null)
-    rig.emu.admin.setRateLimit({requestsPerWindow: 40, windowMs: 1500})
+    rig.emu.admin.setRateLimit({requestsPerWindow: 12, windowMs: 1500})
     const dir = `${rig.dir}/rl.db`
     const {openStore} = await import('../../../src/core/store/open.js')
     const store = await openStore(dir)
