@@ -26,4 +26,24 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // Commands reach the world only through the command context (src/context.ts): env, terminal IO,
+    // signals and the exit code. Only src/process-context.ts (and bin/) touch the process.
+    files: ['src/commands/**/*.ts', 'src/commands/**/*.tsx'],
+    rules: {
+      'no-restricted-globals': ['error', {name: 'process', message: 'Use this.ctx (env, io, signals, setExitCode) instead of process in commands.'}],
+    },
+  },
+  {
+    // The core never writes to the terminal, reads stdin or ends the process itself.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error',
+        {object: 'process', property: 'exit', message: 'Throw a BbError; the command decides the exit code.'},
+        {object: 'process', property: 'exitCode', message: 'Throw a BbError; the command decides the exit code.'},
+        {object: 'process', property: 'stdin', message: 'Take input from the caller.'},
+        {object: 'process', property: 'stdout', message: 'Emit events or return data; renderers write.'},
+      ],
+    },
+  },
 )

@@ -69,15 +69,14 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
 
   async run(): Promise<ConnectResult> {
     const {flags} = await this.parse(Connect)
-    const [{connect}, {ConfigStore}, {createSecretStoreResolver}, {browserOpener}, {readEnv}, {formatScopeAdvice}] = await Promise.all([
+    const [{connect}, {ConfigStore}, {createSecretStoreResolver}, {browserOpener}, {formatScopeAdvice}] = await Promise.all([
       import('../core/auth/connect.js'),
       import('../core/config/store.js'),
       import('../core/auth/stores.js'),
       import('../core/auth/oauth/browser.js'),
-      import('../core/env.js'),
       import('../core/auth/scopes.js'),
     ])
-    const env = readEnv()
+    const {env} = this.ctx
     const config = new ConfigStore({configDir: env.configDir})
     const name = flags.name ?? flags.connection ?? 'default'
     const existing = flags.add ? config.getConnection(name) : undefined
@@ -99,7 +98,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       else answers.clientSecret = secret
     }
 
-    const secretStores = createSecretStoreResolver({configDir: config.dir, warn: (m) => process.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs})
+    const secretStores = createSecretStoreResolver({configDir: config.dir, warn: (m) => this.ctx.io.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs})
     let allowInsecureStore = Boolean(flags['allow-insecure-store'])
     let typedSecret = false
     const request = (a: ConnectAnswers) => ({
@@ -125,13 +124,13 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
     // mid-write; it is installed after stdin was read so a stuck `--token-stdin` can still be interrupted.
     const controller = new AbortController()
     const onSigint = (): void => controller.abort(new InterruptedError('Connect cancelled; nothing was stored', {code: 'cancelled'}))
-    process.once('SIGINT', onSigint)
+    const stopListening = this.ctx.signals.onInterrupt(onSigint)
     const deps = {
       config,
       secretStores,
-      openBrowser: browserOpener(process.env),
+      openBrowser: browserOpener(this.ctx.processEnv),
       // Always printed, --json or not: the user may have to open it by hand.
-      onAuthorizeUrl: (url: string) => process.stderr.write(`Open this URL to authorize bb-integrate:\n  ${url}\n`),
+      onAuthorizeUrl: (url: string) => this.ctx.io.stderr.write(`Open this URL to authorize bb-integrate:\n  ${url}\n`),
       onStep: (message: string) => this.info(message),
       onWarning: (message: string) => this.ctx.io.stderr.write(message + '\n'),
       signal: controller.signal,
@@ -158,13 +157,13 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
           const {KeychainUnavailableError} = await import('../core/auth/keychain-store.js')
           const probe = await secretStores('keychain').get(`${name}/keychain-check`).then(() => null, (error: unknown) => error)
           if (probe instanceof KeychainUnavailableError) {
-            const accepted = await offerFileStore(`The OS keychain cannot be used: ${probe.message}.`, path.join(config.dir, 'secrets.json'), {input: process.stdin, output: process.stderr, signal: controller.signal})
+            const accepted = await offerFileStore(`The OS keychain cannot be used: ${probe.message}.`, path.join(config.dir, 'secrets.json'), {input: this.ctx.io.stdin, output: this.ctx.io.stderr as NodeJS.WriteStream, signal: controller.signal})
             if (!accepted) throw probe
             allowInsecureStore = true
           } else if (probe) throw probe
         }
         // Prompts write to stderr so stdout stays clean; stdin stays unread by anything else.
-        answers = await runConnectWizard(answers, {input: process.stdin, output: process.stderr, signal: controller.signal})
+        answers = await runConnectWizard(answers, {input: this.ctx.io.stdin, output: this.ctx.io.stderr as NodeJS.WriteStream, signal: controller.signal})
         typedSecret = !flags['token-stdin'] && answers.auth !== 'oauth'
       }
 
@@ -177,7 +176,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
           if (!typedSecret || attempt >= 3 || !(error instanceof AuthError)) throw error
           this.info(`Error: ${error.message}${error.remedy ? `\n  → ${error.remedy}` : ''}\nTry again (attempt ${attempt + 1} of 3), or Ctrl-C to stop.`)
           const {runConnectWizard} = await import('../ui/prompts/connect-wizard.js')
-          answers = await runConnectWizard({...answers, token: undefined}, {input: process.stdin, output: process.stderr, signal: controller.signal})
+          answers = await runConnectWizard({...answers, token: undefined}, {input: this.ctx.io.stdin, output: this.ctx.io.stderr as NodeJS.WriteStream, signal: controller.signal})
         }
       }
 
@@ -193,7 +192,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       for (const line of formatScopeAdvice(result.leastPrivilege)) this.info(line)
       return result
     } finally {
-      process.removeListener('SIGINT', onSigint)
+      stopListening()
     }
   }
 }

@@ -22,17 +22,16 @@ export default class Disconnect extends BaseCommand {
 
   async run(): Promise<DisconnectResult> {
     const {flags} = await this.parse(Disconnect)
-    const [{disconnect}, {ConfigStore}, {createSecretStoreResolver}, {readEnv}] = await Promise.all([
+    const [{disconnect}, {ConfigStore}, {createSecretStoreResolver}] = await Promise.all([
       import('../core/auth/disconnect.js'),
       import('../core/config/store.js'),
       import('../core/auth/stores.js'),
-      import('../core/env.js'),
     ])
-    const env = readEnv()
+    const {env} = this.ctx
     const config = new ConfigStore({configDir: env.configDir})
     const name = flags.name ?? flags.connection ?? config.defaultConnectionName()
     if (!name) throw new UsageError('No connection to remove', {code: 'no_connection', remedy: 'Name one with --name.'})
-    const secretStores = createSecretStoreResolver({configDir: config.dir, warn: (m) => process.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs})
+    const secretStores = createSecretStoreResolver({configDir: config.dir, warn: (m) => this.ctx.io.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs})
     const removeWebhooks = flags['remove-webhooks'] ? async (): Promise<number> => {
       const [{openWebhooks}, {deleteWebhooks}] = await Promise.all([import('../core/webhooks/open.js'), import('../core/webhooks/delete.js')])
       try {

@@ -38,8 +38,8 @@ exports those too, each repository with a "deletedAt" time (null for live ones).
       throw new UsageError('CSV holds one kind of row: pass exactly one --entity with --format csv.', {code: 'csv_entity', remedy: 'e.g. --entity commit --format csv, or use --format ndjson for several kinds.'})
     }
     const [{openStore}, {exportChunks}] = await Promise.all([import('../core/store/index.js'), import('../core/store/export.js')])
-    const store = await openStore(flags.store, process.env, {readOnly: true})
-    const out = process.stdout
+    const store = await openStore(flags.store, this.ctx.processEnv, {readOnly: true})
+    const out = this.ctx.io.stdout as NodeJS.WriteStream
     let closed = false
     // `export | head` closes the pipe early: that is the reader's choice, not an error.
     out.on('error', (error: NodeJS.ErrnoException) => {

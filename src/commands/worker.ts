@@ -28,17 +28,16 @@ stderr, NDJSON on stdout with --json.`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Worker)
-    const [{openQueue}, {runWorker}, {readEnv}, {openStore}, {ConfigStore}, lines] = await Promise.all([
+    const [{openQueue}, {runWorker}, {openStore}, {ConfigStore}, lines] = await Promise.all([
       import('../core/workers/queue.js'),
       import('../core/workers/worker.js'),
-      import('../core/env.js'),
       import('../core/store/index.js'),
       import('../core/config/store.js'),
       import('../ui/worker-lines.js'),
     ])
     const json = this.jsonEnabled()
     const emit = json ? lines.workerNdjson() : lines.workerPlain()
-    const env = readEnv()
+    const {env} = this.ctx
     const catchUp = flags['catch-up'].trim()
     let catchUpConnections: string[] = []
     if (catchUp !== 'off') {
@@ -49,14 +48,14 @@ stderr, NDJSON on stdout with --json.`
       const name = flags.connection ?? env.connection ?? config.defaultConnectionName() ?? (env.token ? 'default' : undefined)
       catchUpConnections = name === undefined ? [] : [name]
     }
-    const queue = await openQueue(flags.store, process.env)
-    const store = await openStore(flags.store, process.env).catch(async (error: unknown) => {
+    const queue = await openQueue(flags.store, this.ctx.processEnv)
+    const store = await openStore(flags.store, this.ctx.processEnv).catch(async (error: unknown) => {
       await queue.close()
       throw error
     })
     const controller = new AbortController()
     const {onStopSignals} = await import('../core/workers/signals.js')
-    const offSignals = onStopSignals(() => controller.abort(), () => process.exit(ExitCode.Interrupted))
+    const offSignals = onStopSignals(() => controller.abort(), () => this.ctx.signals.exitNow(ExitCode.Interrupted))
     try {
       await runWorker({
         queue, store, env, concurrency: flags.concurrency, emit, signal: controller.signal,

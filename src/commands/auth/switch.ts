@@ -18,12 +18,11 @@ export default class AuthSwitch extends BaseCommand {
 
   async run(): Promise<AuthSwitchResult> {
     const {args} = await this.parse(AuthSwitch)
-    const [{ConfigStore}, {readEnv}, {UsageError}] = await Promise.all([
+    const [{ConfigStore}, {UsageError}] = await Promise.all([
       import('../../core/config/store.js'),
-      import('../../core/env.js'),
       import('../../core/errors.js'),
     ])
-    const config = new ConfigStore({configDir: readEnv().configDir})
+    const config = new ConfigStore({configDir: this.ctx.env.configDir})
     const previous = config.defaultConnectionName() ?? null
     const names = config.listConnections().map((c) => c.name)
     let name = args.name

@@ -19,16 +19,15 @@ The token goes to stdout and nowhere else: never in --json output, never on stde
 
   async run(): Promise<void> {
     const {flags} = await this.parse(AuthToken)
-    const [{credentialToken}, {ConfigStore}, {createSecretStoreResolver}, {readEnv}, {openConnection}] = await Promise.all([
+    const [{credentialToken}, {ConfigStore}, {createSecretStoreResolver}, {openConnection}] = await Promise.all([
       import('../../core/auth/token.js'),
       import('../../core/config/store.js'),
       import('../../core/auth/stores.js'),
-      import('../../core/env.js'),
       import('../../core/connection.js'),
     ])
-    const env = readEnv()
+    const {env} = this.ctx
     const config = new ConfigStore({configDir: env.configDir})
-    const warn = (m: string) => process.stderr.write(m + '\n')
+    const warn = (m: string) => this.ctx.io.stderr.write(m + '\n')
     const {token} = await credentialToken({
       config,
       env,
@@ -37,6 +36,6 @@ The token goes to stdout and nowhere else: never in --json output, never on stde
       resolve: createSecretStoreResolver({configDir: config.dir, warn, keychainTimeoutMs: env.keychainTimeoutMs}),
       refresh: (name) => openConnection({name, env, config, warn}),
     })
-    process.stdout.write(token + '\n')
+    this.ctx.io.stdout.write(token + '\n')
   }
 }

@@ -39,9 +39,8 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
 
   async run(): Promise<ReposSelectResult> {
     const {flags} = await this.parse(ReposSelect)
-    const [{openConnection}, {readEnv}, selection, errors] = await Promise.all([
+    const [{openConnection}, selection, errors] = await Promise.all([
       import('../../core/connection.js'),
-      import('../../core/env.js'),
       import('../../core/repos/selection.js'),
       import('../../core/errors.js'),
     ])
@@ -55,7 +54,7 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
       })
     }
 
-    const env = readEnv()
+    const {env} = this.ctx
     const {ConfigStore} = await import('../../core/config/store.js')
     const config = new ConfigStore({configDir: env.configDir})
     const opened = await openConnection({name: flags.connection, env, config})
@@ -66,7 +65,7 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
       if (unattended) {
         const outcome = await selection.resolveSelection({provider: opened.provider, current, request})
         // stderr even under --json (oclif's warn() is silent there): a typo must not go unnoticed.
-        for (const key of outcome.notFound) process.stderr.write(`Warning: repository ${key} does not exist or is not visible; skipped.\n`)
+        for (const key of outcome.notFound) this.ctx.io.stderr.write(`Warning: repository ${key} does not exist or is not visible; skipped.\n`)
         result = {connection: name, selection: outcome.selection, added: outcome.added, removed: outcome.removed, notFound: outcome.notFound}
       } else {
         const [{renderRepoPicker}, {listRepositories}] = await Promise.all([import('../../ui/picker/render.js'), import('../../core/repos/list.js')])

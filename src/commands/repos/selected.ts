@@ -12,12 +12,11 @@ export default class ReposSelected extends BaseCommand {
 
   async run(): Promise<ReposSelectedResult> {
     const {flags} = await this.parse(ReposSelected)
-    const [{ConfigStore}, {readEnv}, {UsageError}] = await Promise.all([
+    const [{ConfigStore}, {UsageError}] = await Promise.all([
       import('../../core/config/store.js'),
-      import('../../core/env.js'),
       import('../../core/errors.js'),
     ])
-    const env = readEnv()
+    const {env} = this.ctx
     const config = new ConfigStore({configDir: env.configDir})
     const name = flags.connection ?? env.connection ?? config.defaultConnectionName()
     if (!name || !config.getConnection(name)) {
@@ -28,7 +27,7 @@ export default class ReposSelected extends BaseCommand {
     }
     const selection = config.getSelection(name)
     if (!this.jsonEnabled()) {
-      if (selection.length) process.stdout.write(selection.join('\n') + '\n')
+      if (selection.length) this.ctx.io.stdout.write(selection.join('\n') + '\n')
       else this.info(`No repositories selected on ${name}: sync takes every repository the credential can see (\`repos select\` to choose).`)
     }
     return {connection: name, selection}

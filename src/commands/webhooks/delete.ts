@@ -22,20 +22,19 @@ export default class WebhooksDelete extends BaseCommand {
 
   async run(): Promise<DeleteResult> {
     const {flags} = await this.parse(WebhooksDelete)
-    const [{openWebhooks}, {deleteWebhooks}, {readEnv}] = await Promise.all([
+    const [{openWebhooks}, {deleteWebhooks}] = await Promise.all([
       import('../../core/webhooks/open.js'),
       import('../../core/webhooks/delete.js'),
-      import('../../core/env.js'),
     ])
-    const opened = await openWebhooks({name: flags.connection, env: readEnv()})
+    const opened = await openWebhooks({name: flags.connection, env: this.ctx.env})
     try {
       const result = await deleteWebhooks(opened.ctx, {repos: flags.repo, id: flags.id, dryRun: flags['dry-run']})
       if (!this.jsonEnabled()) {
-        if (result.rows.length > 0) process.stdout.write(await rowsTable(result.rows))
+        if (result.rows.length > 0) this.ctx.io.stdout.write(await rowsTable(result.rows, this.ctx.io.stdout.isTTY ? this.ctx.io.stdout.columns : undefined))
         const deleted = result.rows.filter((r) => r.action === 'delete').length
         this.info(`${result.dryRun ? 'Dry run (nothing sent): would delete' : 'Deleted'} ${deleted} webhook(s) of ours.`)
       }
-      if (result.rows.some((r) => r.action === 'error')) process.exitCode = ExitCode.Failure
+      if (result.rows.some((r) => r.action === 'error')) this.setExitCode(ExitCode.Failure)
       return result
     } finally {
       await opened.close()

@@ -33,25 +33,24 @@ export default class WebhooksEnsure extends BaseCommand {
 
   async run(): Promise<EnsureResult> {
     const {flags} = await this.parse(WebhooksEnsure)
-    const [{openWebhooks}, {ensureWebhooks}, {readEnv}] = await Promise.all([
+    const [{openWebhooks}, {ensureWebhooks}] = await Promise.all([
       import('../../core/webhooks/open.js'),
       import('../../core/webhooks/ensure.js'),
-      import('../../core/env.js'),
     ])
-    const opened = await openWebhooks({name: flags.connection, env: readEnv()})
+    const opened = await openWebhooks({name: flags.connection, env: this.ctx.env})
     try {
       const result = await ensureWebhooks(opened.ctx, {
         url: flags.url, repos: flags.repo, scope: flags.scope as EnsureResult['scope'] | undefined, events: flags.events,
         dryRun: flags['dry-run'], rotateSecret: flags['rotate-secret'],
       })
       if (!this.jsonEnabled()) {
-        if (result.rows.length > 0) process.stdout.write(await rowsTable(result.rows))
+        if (result.rows.length > 0) this.ctx.io.stdout.write(await rowsTable(result.rows, this.ctx.io.stdout.isTTY ? this.ctx.io.stdout.columns : undefined))
         const counts = ['create', 'update', 'delete', 'keep', 'error'].map((a) => [a, result.rows.filter((r) => r.action === a).length] as const)
           .filter(([, n]) => n > 0).map(([a, n]) => `${n} ${a}`).join(', ')
         this.info(`${result.dryRun ? 'Dry run (nothing sent): ' : ''}${counts || 'nothing to do'} — ${result.events.length} events to ${result.url}.`)
         if (result.secret.rotated) this.info('The webhook secret was replaced (it is never printed).')
       }
-      if (result.rows.some((r) => r.action === 'error')) process.exitCode = ExitCode.Failure
+      if (result.rows.some((r) => r.action === 'error')) this.setExitCode(ExitCode.Failure)
       return result
     } finally {
       await opened.close()

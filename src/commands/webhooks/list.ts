@@ -12,18 +12,17 @@ export default class WebhooksList extends BaseCommand {
 
   async run(): Promise<ListResult> {
     const {flags} = await this.parse(WebhooksList)
-    const [{openWebhooks}, {listWebhooks}, {readEnv}, {renderTable}] = await Promise.all([
+    const [{openWebhooks}, {listWebhooks}, {renderTable}] = await Promise.all([
       import('../../core/webhooks/open.js'),
       import('../../core/webhooks/list.js'),
-      import('../../core/env.js'),
       import('../../ui/table.js'),
     ])
-    const opened = await openWebhooks({name: flags.connection, env: readEnv()})
+    const opened = await openWebhooks({name: flags.connection, env: this.ctx.env})
     try {
       const result = await listWebhooks(opened.ctx, {repos: flags.repo})
       if (!this.jsonEnabled()) {
         if (result.hooks.length > 0) {
-          process.stdout.write(renderTable(result.hooks, [
+          this.ctx.io.stdout.write(renderTable(result.hooks, [
             {header: 'TARGET', value: (h) => h.target, flex: true},
             {header: 'SCOPE', value: (h) => h.scope},
             {header: 'ID', value: (h) => h.id},
@@ -32,12 +31,12 @@ export default class WebhooksList extends BaseCommand {
             {header: 'URL', value: (h) => h.url, flex: true},
             {header: 'EVENTS', value: (h) => String(h.events.length)},
             {header: 'DRIFT', value: (h) => (h.drift === null ? '-' : h.drift.join(',') || 'none')},
-          ], {maxWidth: process.stdout.isTTY ? process.stdout.columns : undefined}))
+          ], {maxWidth: this.ctx.io.stdout.isTTY ? this.ctx.io.stdout.columns : undefined}))
         }
         for (const e of result.errors) this.info(`${e.target} (${e.scope}): ${e.reason}`)
         this.info(`${result.hooks.length} webhook(s), ${result.hooks.filter((h) => h.ours).length} of ours.`)
       }
-      if (result.errors.length > 0) process.exitCode = ExitCode.Failure
+      if (result.errors.length > 0) this.setExitCode(ExitCode.Failure)
       return result
     } finally {
       await opened.close()

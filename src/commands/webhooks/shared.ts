@@ -10,7 +10,7 @@ export const repoFlag = Flags.string({
 
 export const dryRunFlag = Flags.boolean({description: 'Show what would change; send no write request.'})
 
-export async function rowsTable(rows: readonly WebhookRow[]): Promise<string> {
+export async function rowsTable(rows: readonly WebhookRow[], maxWidth?: number): Promise<string> {
   const {renderTable} = await import('../../ui/table.js')
   return renderTable(rows, [
     {header: 'TARGET', value: (r) => r.target, flex: true},
@@ -19,5 +19,5 @@ export async function rowsTable(rows: readonly WebhookRow[]): Promise<string> {
     {header: 'ID', value: (r) => r.id ?? '-'},
     {header: 'URL', value: (r) => r.url ?? '-', flex: true},
     {header: 'REASON', value: (r) => r.reason ?? '', flex: true},
-  ], {maxWidth: process.stdout.isTTY ? process.stdout.columns : undefined})
+  ], {maxWidth})
 }

@@ -22,25 +22,24 @@ export default class WebhooksTest extends BaseCommand {
 
   async run(): Promise<TestResult> {
     const {flags} = await this.parse(WebhooksTest)
-    const [{openWebhooks}, {testWebhooks}, {readEnv}, {renderTable}] = await Promise.all([
+    const [{openWebhooks}, {testWebhooks}, {renderTable}] = await Promise.all([
       import('../../core/webhooks/open.js'),
       import('../../core/webhooks/test.js'),
-      import('../../core/env.js'),
       import('../../ui/table.js'),
     ])
-    const opened = await openWebhooks({name: flags.connection, env: readEnv()})
+    const opened = await openWebhooks({name: flags.connection, env: this.ctx.env})
     try {
       const result = await testWebhooks(opened.ctx, {repos: flags.repo, id: flags.id})
       if (!this.jsonEnabled()) {
-        process.stdout.write(renderTable(result.rows, [
+        this.ctx.io.stdout.write(renderTable(result.rows, [
           {header: 'TARGET', value: (r) => r.target, flex: true},
           {header: 'SCOPE', value: (r) => r.scope},
           {header: 'RESULT', value: (r) => (r.ok ? 'ok' : 'failed')},
           {header: 'STATUS', value: (r) => (r.status === null ? '-' : String(r.status))},
           {header: 'DETAIL', value: (r) => r.detail, flex: true},
-        ], {maxWidth: process.stdout.isTTY ? process.stdout.columns : undefined}))
+        ], {maxWidth: this.ctx.io.stdout.isTTY ? this.ctx.io.stdout.columns : undefined}))
       }
-      if (result.rows.some((r) => !r.ok)) process.exitCode = ExitCode.Failure
+      if (result.rows.some((r) => !r.ok)) this.setExitCode(ExitCode.Failure)
       return result
     } finally {
       await opened.close()

@@ -13,7 +13,7 @@ export default class WorkersRetry extends BaseCommand {
   async run(): Promise<{retried: number}> {
     const {flags} = await this.parse(WorkersRetry)
     const [{openQueue}, {retryFailed}] = await Promise.all([import('../../core/workers/queue.js'), import('../../core/workers/status.js')])
-    const queue = await openQueue(flags.store, process.env)
+    const queue = await openQueue(flags.store, this.ctx.processEnv)
     try {
       const retried = await retryFailed(queue)
       this.info(retried === 0 ? 'No failed jobs.' : `Queued ${retried} failed job(s) again.`)

@@ -17,14 +17,14 @@ export default class WorkersStatus extends BaseCommand {
   async run(): Promise<QueueStatus> {
     const {flags} = await this.parse(WorkersStatus)
     const [{openQueue}, {queueStatus}] = await Promise.all([import('../../core/workers/queue.js'), import('../../core/workers/status.js')])
-    const queue = await openQueue(flags.store, process.env)
+    const queue = await openQueue(flags.store, this.ctx.processEnv)
     let status: QueueStatus
     try {
       status = await queueStatus(queue)
     } finally {
       await queue.close()
     }
-    if (!this.jsonEnabled()) process.stdout.write(render(status))
+    if (!this.jsonEnabled()) this.ctx.io.stdout.write(render(status))
     return status
   }
 }
