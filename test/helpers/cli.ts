@@ -151,3 +151,29 @@ export function ensureBuilt(): void {
     rmSync(lock, {recursive: true, force: true})
   }
 }
+
+export interface DevCliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs the CLI from sources (`bin/dev.js` through tsx) with this process's environment plus `env` —
+ * for tests that exercise unbuilt code paths. `plain` adds CI=1 and NO_COLOR=1 (no prompts, no colour).
+ */
+export function runDevCli(args: string[], env: Record<string, string> = {}, options: {plain?: boolean} = {}): Promise<DevCliResult> {
+  const bin = path.join(ROOT, 'bin', 'dev.js')
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', bin, ...args], {
+      env: {...process.env, ...(options.plain === false ? {} : {CI: '1', NO_COLOR: '1'}), ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.once('error', reject)
+    child.once('exit', (code) => resolve({code, stdout, stderr}))
+  })
+}

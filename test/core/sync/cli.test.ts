@@ -7,24 +7,14 @@ import {spawn} from 'node:child_process'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {runDevCli, type DevCliResult} from '../../helpers/cli.js'
 import {truthLines, startSyncRig} from './emulator-rig.js'
 import type {SyncRig} from './emulator-rig.js'
 
 const BIN = new URL('../../../bin/dev.js', import.meta.url).pathname
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', BIN, ...args], {
-      env: {...process.env, CI: '1', NO_COLOR: '1', ...env},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.once('error', reject)
-    child.once('exit', (code) => resolve({code, stdout, stderr}))
-  })
+function cli(args: string[], env: Record<string, string> = {}): Promise<DevCliResult> {
+  return runDevCli(args, env)
 }
 
 /** Minimal RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF inside quotes. */

@@ -5,6 +5,7 @@
 import {spawn} from 'node:child_process'
 import type {ChildProcess} from 'node:child_process'
 import {createInterface} from 'node:readline'
+import {runDevCli, type DevCliResult} from '../../helpers/cli.js'
 
 import type {SyncRig} from '../sync/emulator-rig.js'
 
@@ -34,16 +35,8 @@ export function cliEnv(rig: SyncRig, store: string, extra: Record<string, string
   }
 }
 
-export function cli(args: string[], env: Record<string, string>): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', BIN, ...args], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.once('error', reject)
-    child.once('exit', (code) => resolve({code, stdout, stderr}))
-  })
+export function cli(args: string[], env: Record<string, string> = {}): Promise<DevCliResult> {
+  return runDevCli(args, env, {plain: false})
 }
 
 export function startWorker(env: Record<string, string>, args: string[] = []): WorkerProcess {
