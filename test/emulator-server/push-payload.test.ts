@@ -16,6 +16,8 @@ interface Change {
   old: {name: string; target: {hash: string}} | null
   new: {name: string; target: {hash: string}} | null
   truncated: boolean
+  forced: boolean
+  closed: boolean
   commits: Array<{hash: string; parents: Array<{hash: string}>}>
   links: {commits: {href: string}}
 }
@@ -69,5 +71,20 @@ describe('Cloud repo:push payload', () => {
     expect(small.truncated).toBe(false)
     expect(small.commits).toHaveLength(2)
     expect(small.commits[1]!.parents[0]!.hash).toBe(oldHead)
+    expect(small.forced).toBe(false)
+  })
+
+  it('a force-push says forced; a deleted branch is a closed change with no new ref', async () => {
+    await emu.admin.mutate({type: 'push', repo, branch: 'topic/x', commits: 2}, {wait: true})
+    const before = emu.world.detail(repo).branches.find((b) => b.name === 'topic/x')!.head
+    await emu.admin.mutate({type: 'push', repo, branch: 'topic/x', drop: 1, commits: 1}, {wait: true})
+    const forced = bodies.at(-1)!.push.changes[0]!
+    expect(forced.forced).toBe(true)
+    expect(forced.old!.target.hash).toBe(before)
+    expect(forced.commits.map((x) => x.hash)).toEqual([forced.new!.target.hash])
+    await emu.admin.mutate({type: 'branch.delete', repo, branch: 'topic/x'}, {wait: true})
+    const closed = bodies.at(-1)!.push.changes[0]!
+    expect(closed).toMatchObject({new: null, closed: true, forced: false})
+    expect(closed.old!.name).toBe('topic/x')
   })
 })

@@ -143,6 +143,52 @@ describe('mutations', () => {
     expect(truthDigest(world, 'cloud')).toBe(digest)
   })
 
+  it('a force-push (drop) and a branch deletion remove the commits no branch reaches, from the truth too', () => {
+    const {world, quiet} = setup()
+    const main = world.repo(quiet)!.defaultBranch!
+    const topic = world.mutate({type: 'push', repo: quiet, branch: 'topic/gone', commits: 2}).details.commits as string[]
+    const onMain = world.mutate({type: 'push', repo: quiet, commits: 3}).details.commits as string[]
+    const forced = world.mutate({type: 'push', repo: quiet, drop: 2, commits: 1})
+    expect(forced.details.dropped).toEqual(expect.arrayContaining(onMain.slice(1)))
+    expect(forced.details.dropped).toHaveLength(2)
+    const d = world.detail(quiet)
+    const newHead = (forced.details.commits as string[])[0]!
+    expect(d.branches.find((b) => b.name === main)!.head).toBe(newHead)
+    expect(d.commits.find((c) => c.hash === newHead)!.parents).toEqual([onMain[0]])
+    const deleted = world.mutate({type: 'branch.delete', repo: quiet, branch: 'topic/gone'})
+    expect(deleted.events).toEqual([{kind: 'push', repo: quiet}])
+    expect(deleted.details.dropped).toEqual(expect.arrayContaining(topic))
+    const truth = new Set([...world.truth('cloud', 'commit', 'c')].map((c) => c.hash))
+    for (const h of [...topic, ...onMain.slice(1)]) expect(truth.has(h)).toBe(false)
+    expect(truth.has(newHead) && truth.has(onMain[0]!)).toBe(true)
+    expect([...world.truth('cloud', 'issueRef', 'c')].some((r) => topic.includes(r.sourceId))).toBe(false)
+    expect(checkWorld(world)).toEqual([])
+  })
+
+  it('refuses a force-push or branch deletion that is impossible or would orphan a pull request', () => {
+    const {world, busy, quiet} = setup()
+    const status = (fn: () => unknown): number | undefined => {
+      try {
+        fn()
+      } catch (error) {
+        return error instanceof WorldError ? error.status : -1
+      }
+      return undefined
+    }
+    const digest = truthDigest(world, 'cloud')
+    const main = world.repo(busy)!.defaultBranch!
+    const open = world.detail(busy).pullRequests.find((p) => p.state === 'OPEN')!
+    expect(status(() => world.mutate({type: 'branch.delete', repo: busy, branch: main}))).toBe(400)
+    expect(status(() => world.mutate({type: 'branch.delete', repo: busy, branch: 'no/such'}))).toBe(404)
+    expect(status(() => world.mutate({type: 'branch.delete', repo: busy, branch: open.sourceBranch}))).toBe(409)
+    expect(status(() => world.mutate({type: 'push', repo: busy, drop: -1}))).toBe(400)
+    expect(status(() => world.mutate({type: 'push', repo: busy, drop: 100_000}))).toBe(400)
+    expect(truthDigest(world, 'cloud')).toBe(digest)
+    // A merged PR's merge commit stays reachable: dropping it is refused.
+    world.mutate({type: 'pr.merge', repo: quiet, id: openPr(world, quiet)})
+    expect(status(() => world.mutate({type: 'push', repo: quiet, drop: 1}))).toBe(409)
+  })
+
   it('repo.create and repo.delete change listings and truth', () => {
     const {world, busy} = setup()
     const container = busy.split('/')[0]!
@@ -165,6 +211,10 @@ describe('mutations', () => {
       w.mutate({type: 'pr.comment', repo: busy, id})
       w.mutate({type: 'push', repo: busy, branch: w.detail(busy).pullRequests.find((p) => p.id === id)!.sourceBranch})
       w.mutate({type: 'pr.merge', repo: busy, id})
+      w.mutate({type: 'push', repo: quiet, branch: 'topic/short', commits: 2})
+      w.mutate({type: 'push', repo: quiet, commits: 2})
+      w.mutate({type: 'push', repo: quiet, drop: 1, commits: 2})
+      w.mutate({type: 'branch.delete', repo: quiet, branch: 'topic/short'})
     }
     const roomy = setup(8)
     const tight = setup(1)

@@ -78,6 +78,33 @@ export class GitCommitSource implements CommitSource {
     yield {items, cursor: null}
   }
 
+  /**
+   * `git rev-list --branches` of the freshly fetched mirror, streamed line by line into a set. Only
+   * branches count (the canonical rule, and the heads the walk starts from): a mirror also holds tags
+   * and the server's pull-request refs, which would keep commits no branch reaches. A shallow mirror
+   * (a first clone limited by --since) returns null: it cannot see the older commits a previous
+   * sync may have stored, and calling them unreachable would delete history that still exists.
+   */
+  async reachable(repo: string, signal?: AbortSignal): Promise<ReadonlySet<string> | null> {
+    const dir = await this.refresh(repo, signal)
+    if ((await runGit(['--git-dir', dir, 'rev-parse', '--is-shallow-repository'], {signal})).trim() === 'true') return null
+    const child = spawnGit(['--git-dir', dir, 'rev-list', '--branches'], {signal})
+    const errors: Buffer[] = []
+    child.stderr.on('data', (b: Buffer) => errors.push(b))
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+    const out = new Set<string>()
+    let rest = ''
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      const lines = (rest + chunk.toString('latin1')).split('\n')
+      rest = lines.pop() ?? ''
+      for (const line of lines) if (line) out.add(line)
+    }
+    if (rest) out.add(rest)
+    const code = await exited
+    if (code !== 0) throw new GitError(`git rev-list failed (${String(code)}): ${Buffer.concat(errors).toString().trim()}`, Buffer.concat(errors).toString(), code)
+    return out
+  }
+
   /** Which of these hashes name commits the mirror has (a force-push may have dropped some). */
   private async present(dir: string, hashes: string[], signal?: AbortSignal): Promise<string[]> {
     if (hashes.length === 0) return []

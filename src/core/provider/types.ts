@@ -210,6 +210,11 @@ export interface CommitSource {
   branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>>
   commits(repo: string, options: CommitListOptions, signal?: AbortSignal): AsyncIterable<Page<CommitRecord>>
   commitFiles(repo: string, hash: string, options?: CommitFileOptions, signal?: AbortSignal): AsyncIterable<Page<CommitFile>>
+  /**
+   * Every commit reachable from some branch, when the source can list them cheaply (a local mirror),
+   * or null when it cannot know them all (a shallow mirror). Absent: the source has no such listing.
+   */
+  reachable?(repo: string, signal?: AbortSignal): Promise<ReadonlySet<string> | null>
 }
 
 export interface Provider extends CommitSource {

@@ -294,6 +294,23 @@ export class SqlStore implements Store {
     })
   }
 
+  async pruneUnreachableCommits(connection: string, repo: string, reachable: ReadonlySet<string>): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      // One indexed scan of the repo's hashes (primary-key prefix), the difference in memory, then
+      // deletes batched by IN_CHUNK: linear in the stored commits, a few hundred statements for 100,000.
+      const rows = await tx.all('SELECT hash FROM commits WHERE connection = ? AND repo = ?', [connection, repo])
+      const gone = rows.map((r) => String(r.hash)).filter((h) => !reachable.has(h))
+      let removed = 0
+      for (const part of chunks(gone, IN_CHUNK)) {
+        await this.deleteIn(tx, 'commit_files', 'commit_hash', connection, repo, part)
+        await this.deleteIn(tx, 'sync_commit_files_queue', 'commit_hash', connection, repo, part)
+        await tx.run(`DELETE FROM issue_refs WHERE connection = ? AND repo = ? AND source_type = 'commit' AND ${this.inList('source_id', part)}`, [connection, repo, ...this.inParams(part)])
+        removed += await tx.run(`DELETE FROM commits WHERE connection = ? AND repo = ? AND ${this.inList('hash', part)}`, [connection, repo, ...this.inParams(part)])
+      }
+      return removed
+    })
+  }
+
   async resolveMergeCommits(connection: string, repo: string): Promise<number> {
     // A short hash that matches no synced commit, or more than one, stays null: never guess.
     return this.db.transaction((tx) => tx.run(

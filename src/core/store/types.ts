@@ -133,6 +133,12 @@ export interface Store {
   pullRequestIds(connection: string, repo: string): Promise<number[]>
   /** Delete these pull requests with their reviews and issue refs (deleted on the server). Returns PRs removed. */
   deletePullRequests(connection: string, repo: string, ids: number[]): Promise<number>
+  /**
+   * Remove the repo's stored commits whose hash is not in `reachable` (the canonical rule: the store
+   * holds the commits reachable from some branch), with their commit files, the issue refs they are
+   * the source of and their files-queue rows, in one transaction. Returns the commits removed.
+   */
+  pruneUnreachableCommits(connection: string, repo: string, reachable: ReadonlySet<string>): Promise<number>
   /** Fill `mergeCommit` of PRs that only had a short hash, from synced commits. Returns rows updated. */
   resolveMergeCommits(connection: string, repo: string): Promise<number>
   /** Stream canonical entities in primary-key order without loading them all. */

@@ -55,6 +55,8 @@ export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyn
   if (include.length === 0) {
     // Nothing new to walk; a deleted or renamed branch still updates what we know.
     if (headsChanged) await ctx.store.write({connection: options.connection, branchHeads: {repo, heads}, cursor: {repo, phase: 'commits', value: null}})
+    // No branch at all under --full: a complete walk that visited nothing.
+    await pruneUnreachable(ctx, repo, headsChanged, options.full && heads.length === 0 ? new Set() : null)
     return {headsChanged}
   }
 
@@ -63,14 +65,20 @@ export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyn
   if (saved && !resume) discardCursor(ctx, repo, 'commits', new CursorUnusableError('unreadable').message)
   const resumable = resume && sameSet(resume.include, include) && sameSet(resume.exclude, exclude) ? resume.cursor : null
   let finished = false
+  // REST under --full: the walk from every head with nothing excluded visits every reachable commit,
+  // so what it did not visit is unreachable. Only a walk begun from its start proves that: a resumed
+  // walk skipped the pages an earlier run wrote. (The git source lists reachable commits itself.)
+  const visits = options.full && !ctx.commitSource.reachable && exclude.length === 0
+  let visited: Set<string> | null = visits && resumable === null ? new Set() : null
   try {
     try {
-      finished = await walk(ctx, repo, heads, include, exclude, resumable)
+      finished = await walk(ctx, repo, heads, include, exclude, resumable, visited)
     } catch (error) {
       if (!(error instanceof CursorUnusableError) || resumable === null) throw error
       discardCursor(ctx, repo, 'commits', error.message)
       await ctx.store.write({connection: options.connection, cursor: {repo, phase: 'commits', value: null}})
-      finished = await walk(ctx, repo, heads, include, exclude, null)
+      visited = visits ? new Set() : null
+      finished = await walk(ctx, repo, heads, include, exclude, null, visited)
     }
   } catch (error) {
     // A force-push can leave an old head that no longer exists, and the API refuses to exclude it.
@@ -79,20 +87,37 @@ export async function syncCommits(ctx: SyncContext, repo: string, state: RepoSyn
     const current = new Set(heads.map((h) => h.head))
     const safeExclude = exclude.filter((h) => current.has(h))
     ctx.emit({type: 'warning', repo, message: 'A previously synced branch head no longer exists (force-push?); walking commits again from the current heads.'})
-    finished = await walk(ctx, repo, heads, include, safeExclude, null)
+    visited = null
+    finished = await walk(ctx, repo, heads, include, safeExclude, null, null)
   }
   // A provider may end without an explicit last page (no pages at all): the walk is still complete.
   if (!finished) await ctx.store.write({connection: options.connection, branchHeads: {repo, heads}, cursor: {repo, phase: 'commits', value: null}})
+  await pruneUnreachable(ctx, repo, headsChanged, visited)
   return {headsChanged}
 }
 
+/**
+ * The canonical rule: the store holds the commits reachable from some branch, so a force-push or a
+ * deleted branch removes what no branch reaches any more. A source that lists reachable commits (the
+ * git mirror, fetched with --prune) prunes whenever a head changed, and on --full; REST prunes only
+ * after a complete --full walk (`visited`): telling a force-push from a fast-forward over the API
+ * would cost a walk of the old history, which an incremental sync exists to avoid.
+ */
+async function pruneUnreachable(ctx: SyncContext, repo: string, headsChanged: boolean, visited: ReadonlySet<string> | null): Promise<void> {
+  let reachable: ReadonlySet<string> | null = visited
+  if (ctx.commitSource.reachable && (headsChanged || ctx.options.full)) reachable = await ctx.commitSource.reachable(repo, ctx.signal)
+  if (reachable === null) return
+  await ctx.store.pruneUnreachableCommits(ctx.options.connection, repo, reachable)
+}
+
 /** One commit walk, each page committed with its cursor; the last page also records the heads. Returns whether a last page was seen. */
-async function walk(ctx: SyncContext, repo: string, heads: StoredBranchHead[], include: string[], exclude: string[], cursor: string | null): Promise<boolean> {
+async function walk(ctx: SyncContext, repo: string, heads: StoredBranchHead[], include: string[], exclude: string[], cursor: string | null, visited: Set<string> | null): Promise<boolean> {
   const {options} = ctx
   let written = 0
   let finished = false
   for await (const page of readAhead(ctx.commitSource.commits(repo, {include, exclude, cursor}, ctx.signal))) {
     const commits = page.items.map((r) => r.commit)
+    if (visited) for (const c of commits) visited.add(c.hash)
     const last = page.cursor === null
     const commitFiles = options.commitFiles ? filesOf(page.items, options.pathPrefix) : []
     await ctx.store.write({

@@ -1,7 +1,8 @@
 /**
  * `sync --commits-from git` against `sync --commits-from rest` as a user runs them: on Cloud and
  * Data Center, `export` after each equals the other and the emulator's truth (Data Center's git path
- * adds the line counts REST lacks), again after a push and a merge. `auto` without git on PATH falls
+ * adds the line counts REST lacks), again after a push and a merge, and after a force-push and a
+ * deleted branch (git prunes unreachable commits on every sync, REST on `--full`). `auto` without git on PATH falls
  * back to REST with one warning; `git` without it is a usage error.
  */
 import {spawn} from 'node:child_process'
@@ -61,9 +62,9 @@ describe.each(['cloud', 'datacenter'] as const)('--commits-from on %s', (flavor)
     rmSync(scratch, {recursive: true, force: true})
   })
 
-  async function syncBoth(): Promise<void> {
+  async function syncBoth(restArgs: string[] = []): Promise<void> {
     for (const from of ['git', 'rest']) {
-      const run = await cli(['sync', '--commits-from', from, '--store', join(scratch, `${from}.db`)], env)
+      const run = await cli(['sync', '--commits-from', from, '--store', join(scratch, `${from}.db`), ...(from === 'rest' ? restArgs : [])], env)
       expect(run.code, run.stderr).toBe(0)
     }
   }
@@ -114,6 +115,28 @@ describe.each(['cloud', 'datacenter'] as const)('--commits-from on %s', (flavor)
     if (open) await rig.emu.admin.mutate({type: 'pr.merge', repo, id: open.id})
     await syncBoth()
     await expectParity()
+  }, 300_000)
+
+  it('and again after a force-push and a deleted branch: unreachable commits leave the store (git on every sync, REST on --full)', async () => {
+    const repo = [...rig.emu.world.truth(flavor, 'repository', 'default')].find((r) => r.defaultBranch)!.key
+    const main = rig.emu.world.detail(repo).repo.defaultBranch!
+    // The topic branches start at the default head before its two new commits, so each drop below
+    // leaves commits that no branch reaches.
+    await rig.emu.admin.mutate({type: 'push', repo, branch: 'topic/rewrite', commits: 3})
+    const gone = await rig.emu.admin.mutate({type: 'push', repo, branch: 'topic/gone', commits: 2})
+    await rig.emu.admin.mutate({type: 'push', repo, commits: 2})
+    await syncBoth()
+    await expectParity()
+    const mainDropped = await rig.emu.admin.mutate({type: 'push', repo, branch: main, drop: 2, commits: 1})
+    const topicDropped = await rig.emu.admin.mutate({type: 'push', repo, branch: 'topic/rewrite', drop: 2, commits: 1})
+    const deleted = await rig.emu.admin.mutate({type: 'branch.delete', repo, branch: 'topic/gone'})
+    const removed = [mainDropped, topicDropped, deleted].flatMap((r) => r.details.dropped as string[])
+    expect(removed).toHaveLength(6)
+    expect(removed).toEqual(expect.arrayContaining(gone.details.commits as string[]))
+    await syncBoth(['--full'])
+    await expectParity()
+    const stored = (await exported('git')).get('commit') ?? ''
+    for (const h of removed) expect(stored).not.toContain(h)
   }, 300_000)
 
   it('auto without git falls back to REST with one warning; git without it is a usage error', async () => {

@@ -34,18 +34,23 @@ describe.each(['cloud', 'datacenter'] as const)('commits from git on %s', (flavo
   let store: Store
   let gitDir: string
 
-  async function gitSync(): Promise<{rest: number; git: number}> {
-    const client = rig.client()
-    const provider = createProvider({kind: flavor, connection: CONNECTION, client})
-    const source = new GitCommitSource({
+  function gitSource(client: ReturnType<SyncRig['client']>, provider: ReturnType<typeof createProvider>, dir = gitDir, since: string | null = null): GitCommitSource {
+    return new GitCommitSource({
       provider: flavor,
       connection: CONNECTION,
       connectionUrl: rig.emu.apiBase,
-      gitDir,
+      gitDir: dir,
       rest: provider,
       authorization: async () => rig.credential.authorization,
       cloneUrl: (repo, signal) => fetchCloneUrl(client, flavor, repo, signal),
+      since,
     })
+  }
+
+  async function gitSync(): Promise<{rest: number; git: number}> {
+    const client = rig.client()
+    const provider = createProvider({kind: flavor, connection: CONNECTION, client})
+    const source = gitSource(client, provider)
     const before = rig.emu.stats()
     await runSync({connection: CONNECTION, concurrency: 2}, {provider, commitSource: source, store, emit: () => undefined})
     await client.close()
@@ -127,6 +132,37 @@ describe.each(['cloud', 'datacenter'] as const)('commits from git on %s', (flavo
     if (open) await rig.emu.admin.mutate({type: 'pr.merge', repo, id: open.id})
     await gitSync()
     await expectTruth()
+  })
+
+  it('after a force-push and a deleted branch, an incremental sync removes the commits no branch reaches', async () => {
+    const repo = [...rig.emu.world.truth(flavor, 'repository', CONNECTION)].find((r) => r.defaultBranch)!.key
+    const pushed = await rig.emu.admin.mutate({type: 'push', repo, branch: 'topic/short-lived', commits: 2})
+    // The default head may be a merge commit (the test before): a commit on top is what gets dropped.
+    await rig.emu.admin.mutate({type: 'push', repo, commits: 1})
+    await gitSync()
+    await expectTruth()
+    await rig.emu.admin.mutate({type: 'branch.delete', repo, branch: 'topic/short-lived'})
+    const forced = await rig.emu.admin.mutate({type: 'push', repo, drop: 1, commits: 1})
+    expect(forced.details.dropped).toHaveLength(1)
+    await gitSync()
+    await expectTruth()
+    const stored = (await collect(store.export('commit'))).map((c) => c.hash)
+    for (const h of [...(pushed.details.commits as string[]), ...(forced.details.dropped as string[])]) expect(stored).not.toContain(h)
+  })
+
+  it('a shallow mirror (a first clone limited by --since) lists no reachable set, so nothing is pruned from it', async () => {
+    const repo = [...rig.emu.world.truth(flavor, 'repository', CONNECTION)].find((r) => r.defaultBranch)!.key
+    const since = rig.emu.world.now()
+    await rig.emu.admin.mutate({type: 'push', repo, commits: 1})
+    const client = rig.client()
+    const provider = createProvider({kind: flavor, connection: CONNECTION, client})
+    try {
+      expect(await gitSource(client, provider, join(rig.dir, 'shallow'), since).reachable(repo)).toBeNull()
+      const full = await gitSource(client, provider).reachable(repo)
+      expect([...full ?? []].sort()).toEqual(rig.emu.world.detail(repo).commits.map((c) => c.hash).sort())
+    } finally {
+      await client.close()
+    }
   })
 
   it('no file under the mirrors holds the secret', () => {

@@ -136,6 +136,27 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>, reope
       await store.close()
     })
 
+    it('prunes the commits not in a reachable set, with their files, issue refs and queue rows, in that repo only', async () => {
+      const store = await open()
+      const hs = Array.from({length: 1203}, (_, i) => hashOf(i))
+      const kept = new Set(hs.filter((_, i) => i % 3 === 0))
+      await store.write({
+        connection: 'c',
+        commits: [...hs.map((h) => commit('ws/a', h)), commit('ws/b', hs[1]!)],
+        commitFiles: [{repo: 'ws/a', commit: hs[0]!, files: [file('ws/a', hs[0]!, 'x.ts')]}, {repo: 'ws/a', commit: hs[1]!, files: [file('ws/a', hs[1]!, 'y.ts')]}],
+        issueRefs: [{repo: 'ws/a', sourceType: 'commit', sourceId: hs[1]!, keys: ['ABC-1']}, {repo: 'ws/a', sourceType: 'commit', sourceId: hs[3]!, keys: ['ABC-2']},
+          {repo: 'ws/a', sourceType: 'pullRequest', sourceId: '1', keys: ['ABC-3']}],
+      })
+      expect(await store.pruneUnreachableCommits('c', 'ws/a', kept)).toBe(1203 - kept.size)
+      expect((await collect(store.export('commit'))).filter((m) => m.repo === 'ws/a').map((m) => m.hash)).toEqual([...kept].sort())
+      expect(await store.count('commit')).toBe(kept.size + 1)
+      expect((await collect(store.export('commitFile'))).map((f) => f.path)).toEqual(['x.ts'])
+      expect((await collect(store.export('issueRef'))).map((i) => i.key).sort()).toEqual(['ABC-2', 'ABC-3'])
+      expect(await store.pendingCommitFilesCount('c', 'ws/a')).toBe(kept.size - 1)
+      expect(await store.pruneUnreachableCommits('c', 'ws/a', kept)).toBe(0)
+      await store.close()
+    })
+
     it('a failing batch leaves nothing behind, not even its cursor', async () => {
       const store = await open()
       await expect(store.write({

@@ -251,6 +251,49 @@ describe('runSync with a fake provider', () => {
     await store.close()
   })
 
+  it('commits a force-push dropped stay after an incremental REST sync and leave the store on a complete --full walk', async () => {
+    const provider = smallWorld()
+    const store = await freshStore()
+    await sync(provider, store, {repos: ['ws/beta']})
+    const dropped = provider.repos.get('ws/beta')!.branches.find((b) => b.name === 'dev')!.head
+    provider.forcePush('ws/beta', 'dev', 1)
+    await sync(provider, store, {repos: ['ws/beta']})
+    const hashes = async () => new Set((await collect(store.export('commit'))).map((c) => c.hash))
+    expect((await hashes()).has(dropped)).toBe(true)
+    const r = await sync(provider, store, {repos: ['ws/beta'], full: true})
+    expect(r.error).toBeNull()
+    expect((await hashes()).has(dropped)).toBe(false)
+    const dumped = await dump(store)
+    for (const e of ['commit', 'commitFile', 'issueRef'] as const) expect(dumped[e], e).toEqual(sorted(provider.truth(e).filter((x) => x.repo === 'ws/beta')))
+    expect(await store.pendingCommitFilesCount('default', 'ws/beta')).toBe(0)
+    await store.close()
+  })
+
+  it('an interrupted --full walk prunes nothing, nor does the run that resumes it; the next complete one does', async () => {
+    const provider = smallWorld()
+    const store = await freshStore()
+    await sync(provider, store, {repos: ['ws/beta']})
+    const dropped = provider.repos.get('ws/beta')!.branches.find((b) => b.name === 'dev')!.head
+    provider.forcePush('ws/beta', 'dev', 1)
+    const hashes = async () => new Set((await collect(store.export('commit'))).map((c) => c.hash))
+    const controller = new AbortController()
+    let commitPages = 0
+    provider.onRequest = (_n, kind) => {
+      if (kind === 'commits' && ++commitPages === 2) controller.abort()
+    }
+    const cut = await sync(provider, store, {repos: ['ws/beta'], full: true}, controller.signal)
+    provider.onRequest = null
+    expect(cut.error).toBeInstanceOf(InterruptedError)
+    expect((await store.repoState('default', 'ws/beta')).cursors.commits).toBeDefined()
+    expect((await hashes()).has(dropped)).toBe(true)
+    const resumed = await sync(provider, store, {repos: ['ws/beta'], full: true})
+    expect(resumed.error).toBeNull()
+    expect((await hashes()).has(dropped)).toBe(true)
+    await sync(provider, store, {repos: ['ws/beta'], full: true})
+    expect((await hashes()).has(dropped)).toBe(false)
+    await store.close()
+  })
+
   it('--since later than the watermark does not move it, so the next run fills the gap', async () => {
     const provider = smallWorld()
     const store = await freshStore()

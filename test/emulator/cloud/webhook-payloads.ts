@@ -84,6 +84,7 @@ function pushChanges(origin: string, world: World, state: ServerState, repo: WRe
   if (!before) return null
   const detail = world.detail(key)
   const byHash = new Map(detail.commits.map((c) => [c.hash, c]))
+  const existed = state.scratch.get(`commitsBefore:${key}`) as Set<string> | undefined
   const full = `${repo.container}/${repo.slug}`
   const ref = (name: string, hash: string) => {
     const c = byHash.get(hash)
@@ -99,12 +100,15 @@ function pushChanges(origin: string, world: World, state: ServerState, repo: WRe
     if (old === b.head) continue
     // The commits new to this ref: from the new head down (first parents) to the old one.
     const pushed = []
-    for (let c = byHash.get(b.head); c && c.hash !== old && pushed.length <= 1000; c = byHash.get(c.parents[0] ?? '')) pushed.push(c)
+    let c = byHash.get(b.head)
+    for (; c && c.hash !== old && !existed?.has(c.hash) && pushed.length <= 1000; c = byHash.get(c.parents[0] ?? '')) pushed.push(c)
+    // The walk stopped short of the old head (at history older than the push, or its end): a rewrite.
+    const forced = old !== undefined && c?.hash !== old && pushed.length <= 1000
     actor ??= pushed[0]?.author ?? null
     changes.push({
       old: old ? ref(b.name, old) : null,
       new: ref(b.name, b.head),
-      created: !old, forced: false, closed: false,
+      created: !old, forced, closed: false,
       truncated: pushed.length > PUSH_COMMITS,
       commits: pushed.slice(0, PUSH_COMMITS).map((c) => commit(origin, world, repo, c)),
       links: {
@@ -118,6 +122,7 @@ function pushChanges(origin: string, world: World, state: ServerState, repo: WRe
   }
   // Reported once per mutation.
   state.scratch.delete(`headsBefore:${key}`)
+  state.scratch.delete(`commitsBefore:${key}`)
   return changes.length ? {actor: actor ?? world.users()[0]?.uuid ?? null, changes} : null
 }
 

@@ -96,6 +96,8 @@ export class AdminApi {
     // Branch heads before the change: push payloads report what moved from where.
     if ('repo' in mutation && this.core.world.repo(mutation.repo)) {
       this.core.state.scratch.set(`headsBefore:${mutation.repo}`, new Map(this.core.world.detail(mutation.repo).branches.map((b) => [b.name, b.head])))
+      // A force-push lists only the commits it made: everything that existed before is old.
+      if (mutation.type === 'push' && mutation.drop && this.core.state.flavor === 'cloud') this.core.state.scratch.set(`commitsBefore:${mutation.repo}`, new Set(this.core.world.detail(mutation.repo).commits.map((c) => c.hash)))
     }
     const result = this.core.world.mutate(mutation)
     const deliveries = this.core.emit(result)

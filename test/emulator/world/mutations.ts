@@ -40,7 +40,41 @@ export function applyMutation(detail: WRepoDetail, m: RepoMutation, ctx: Mutatio
     case 'pr.merge': return merge(detail, m, ctx)
     case 'pr.decline': return decline(detail, m, ctx)
     case 'pr.delete': return deletePr(detail, m)
+    case 'branch.delete': return deleteBranch(detail, m)
   }
+}
+
+/**
+ * Keep only the commits some branch reaches (the repository's history after a force-push or a
+ * deleted branch). A merged PR's merge commit must stay: refusing keeps the PR and its commit in step.
+ */
+function dropUnreachable(detail: WRepoDetail): string[] {
+  const byHash = new Map(detail.commits.map((c) => [c.hash, c]))
+  const reached = new Set<string>()
+  const stack = detail.branches.map((b) => b.head)
+  while (stack.length > 0) {
+    const h = stack.pop() as string
+    if (reached.has(h)) continue
+    reached.add(h)
+    for (const p of byHash.get(h)?.parents ?? []) stack.push(p)
+  }
+  const dropped = detail.commits.filter((c) => !reached.has(c.hash)).map((c) => c.hash)
+  for (const pr of detail.pullRequests) {
+    if (pr.mergeCommit !== null && !reached.has(pr.mergeCommit)) throw new WorldError(409, `that would drop the merge commit of pull request ${pr.id}`)
+  }
+  if (dropped.length > 0) detail.commits = detail.commits.filter((c) => reached.has(c.hash))
+  return dropped
+}
+
+function deleteBranch(detail: WRepoDetail, m: Extract<Mutation, {type: 'branch.delete'}>): MutationResult {
+  const key = repoKey(detail)
+  if (branchHead(detail, m.branch) === null) throw new WorldError(404, `branch ${m.branch} does not exist in ${key}`)
+  if (m.branch === detail.repo.defaultBranch) throw new WorldError(400, `${m.branch} is the default branch of ${key}`)
+  const open = detail.pullRequests.find((p) => p.state === 'OPEN' && p.sourceBranch === m.branch)
+  if (open) throw new WorldError(409, `branch ${m.branch} is the source of open pull request ${open.id}`)
+  detail.branches = detail.branches.filter((b) => b.name !== m.branch)
+  const dropped = dropUnreachable(detail)
+  return {events: [{kind: 'push', repo: key}], details: {branch: m.branch, dropped}}
 }
 
 function repoKey(detail: WRepoDetail): string {
@@ -114,6 +148,17 @@ function push(detail: WRepoDetail, m: Extract<Mutation, {type: 'push'}>, ctx: Mu
   if (!Number.isInteger(count) || count < 1 || count > MAX_PUSH_COMMITS) throw new WorldError(400, `commits must be 1..${MAX_PUSH_COMMITS}`)
   const branch = m.branch ?? detail.repo.defaultBranch ?? 'main'
   let parent = branchHead(detail, branch) ?? (detail.repo.defaultBranch ? branchHead(detail, detail.repo.defaultBranch) : null)
+  const drop = m.drop ?? 0
+  if (!Number.isInteger(drop) || drop < 0) throw new WorldError(400, 'drop must be a whole number of commits, 0 or more')
+  if (drop > 0) {
+    if (branchHead(detail, branch) === null) throw new WorldError(404, `branch ${branch} does not exist in ${repoKey(detail)}`)
+    const byHash = new Map(detail.commits.map((c) => [c.hash, c]))
+    for (let i = 0; i < drop; i++) {
+      const first = parent === null ? undefined : byHash.get(parent)?.parents[0]
+      if (first === undefined) throw new WorldError(400, `branch ${branch} has fewer than ${drop + 1} commits on its first-parent line`)
+      parent = first
+    }
+  }
   const tree = treeAt(detail, parent)
   const pusher = ctx.rng.pick(ctx.team)
   const hashes: string[] = []
@@ -140,6 +185,7 @@ function push(detail: WRepoDetail, m: Extract<Mutation, {type: 'push'}>, ctx: Mu
     hashes.push(c.hash)
   }
   setHead(detail, branch, parent as string)
+  const dropped = drop > 0 ? dropUnreachable(detail) : []
   detail.repo.defaultBranch ??= branch
   detail.repo.updatedAt = iso(ctx.at)
   const key = repoKey(detail)
@@ -153,7 +199,7 @@ function push(detail: WRepoDetail, m: Extract<Mutation, {type: 'push'}>, ctx: Mu
     if (author) activity(pr, 'update', author, ctx.at, {state: 'OPEN'})
     events.push({kind: 'pr.updated', repo: key, pullRequest: pr.id})
   }
-  return {events, details: {branch, commits: hashes}}
+  return {events, details: {branch, commits: hashes, ...(drop > 0 ? {dropped} : {})}}
 }
 
 function createPr(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.create'}>, ctx: MutationContext): MutationResult {

@@ -143,7 +143,13 @@ export type Mutation =
   | {type: 'pr.decline'; repo: string; id: number; user?: string}
   /** Data Center lets an admin delete a PR (Cloud does not): it leaves every listing and the truth. */
   | {type: 'pr.delete'; repo: string; id: number}
-  | {type: 'push'; repo: string; branch?: string; commits?: number; message?: string}
+  /**
+   * `drop`: a force-push — the branch first loses its last `drop` commits (first parents), then gains
+   * `commits` new ones; commits no branch reaches any more leave the repository and the truth.
+   */
+  | {type: 'push'; repo: string; branch?: string; commits?: number; message?: string; drop?: number}
+  /** Delete a branch (not the default one, nor the source of an open PR); its unreachable commits go. */
+  | {type: 'branch.delete'; repo: string; branch: string}
   | {type: 'repo.create'; container: string; slug: string}
   | {type: 'repo.delete'; repo: string}
 
