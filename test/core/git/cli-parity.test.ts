@@ -5,31 +5,19 @@
  * deleted branch (git prunes unreachable commits on every sync, REST on `--full`). `auto` without git on PATH falls
  * back to REST with one warning; `git` without it is a usage error.
  */
-import {spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {runDevCli, type DevCliResult} from '../../helpers/cli.js'
 import {startSyncRig, truthLines} from '../sync/emulator-rig.js'
 import type {SyncRig} from '../sync/emulator-rig.js'
 
-const BIN = new URL('../../../bin/dev.js', import.meta.url).pathname
 
-function cli(args: string[], env: Record<string, string>): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', BIN, ...args], {
-      env: {...process.env, CI: '1', NO_COLOR: '1', ...env},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.once('error', reject)
-    child.once('exit', (code) => resolve({code, stdout, stderr}))
-  })
+function cli(args: string[], env: Record<string, string>): Promise<DevCliResult> {
+  return runDevCli(args, env)
 }
 
 function sorted(ndjson: string, drop: string[] = []): string[] {
