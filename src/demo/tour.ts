@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process'
+import {createServer} from 'node:net'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -105,7 +106,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     log('\n▶ Meanwhile on Bitbucket: a new pull request, an approval and a push')
     const changed = await emulator.admin.demoChanges()
     log(`  ${changed}`)
-    for (const step of after) await run(step)
+    await run(after[0]!)
+    await listenStep({binPath: options.binPath, env, log, emulator, steps})
+    for (const step of after.slice(1)) await run(step)
 
     if (options.keep) {
       log(`\nThe emulator keeps running at ${emulator.url}. In another terminal:`)
@@ -123,4 +126,81 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       log(`\nRemoved ${configDir} (the tour's config, secrets and store); pass --config-dir to keep them.`)
     }
   }
+}
+
+interface ListenStepInput {
+  binPath: string
+  env: NodeJS.ProcessEnv
+  log: (line: string) => void
+  emulator: {admin: {mutate(m: {type: 'pr.create'; repo: string; title: string}): Promise<unknown>}; world: {containers(): Array<{key: string}>; repos(c: string): Array<{container: string; slug: string; defaultBranch: string | null}>}}
+  steps: DemoResult['steps']
+}
+
+/**
+ * The living integration: `webhooks listen --ensure --ephemeral` registers our hooks at its address, a pull
+ * request opened on the emulator reaches the store through its delivery with no sync, and on Ctrl-C the
+ * listener removes the hooks it created.
+ */
+async function listenStep({binPath, env, log, emulator, steps}: ListenStepInput): Promise<void> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}/bb`
+  const args = ['webhooks', 'listen', '--port', String(port), '--path', '/bb', '--public-url', url, '--ensure', '--ephemeral']
+  log(`\n▶ Keep the store current: a webhook listener registers its hooks, applies a change, removes them\n  $ bb-integrate ${args.join(' ')}`)
+  const child = spawn(process.execPath, [binPath, ...args, '--json'], {env, stdio: ['ignore', 'pipe', 'pipe']})
+  let buffer = ''
+  const waiters: Array<{test: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void}> = []
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk
+    let nl
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl)
+      buffer = buffer.slice(nl + 1)
+      if (!line.startsWith('{')) continue
+      const event = JSON.parse(line) as Record<string, unknown>
+      for (const w of waiters.filter((x) => x.test(event))) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(event)
+      }
+    }
+  })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 4 : 1))))
+  const next = (test: (e: Record<string, unknown>) => boolean, what: string) => Promise.race([
+    new Promise<Record<string, unknown>>((resolve) => waiters.push({test, resolve})),
+    exited.then((code) => {
+      throw new Error(`the listener ended (exit ${code}) before ${what}: ${stderr.trim().split('\n').at(-1) ?? ''}`)
+    }),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 60_000).unref()),
+  ])
+  try {
+    await next((e) => e.type === 'ready', 'it was ready')
+    log(`  listening at ${url}; our hooks point there, signed with the connection's secret (never printed)`)
+    const repo = emulator.world.containers().flatMap((c) => emulator.world.repos(c.key)).find((r) => r.defaultBranch !== null)
+    if (!repo) throw new Error('no repository with commits to change')
+    const key = `${repo.container}/${repo.slug}`
+    const started = Date.now()
+    const applied = next((e) => e.type === 'applied', 'a delivery was applied')
+    await emulator.admin.mutate({type: 'pr.create', repo: key, title: 'Demo: opened while the listener runs'})
+    const event = await applied
+    log(`  a pull request opened on ${key} reached the store ${Date.now() - started} ms later (${String(event.event)}, ${String(event.requests)} API requests), no sync run`)
+  } finally {
+    child.kill('SIGINT')
+  }
+  const code = await exited
+  log(code === 0 ? '  stopped with Ctrl-C: the hooks it created are removed' : `  the listener exited ${code}`)
+  steps.push({command: args.join(' '), exitCode: code})
+  if (code !== 0) throw new Error(`demo step failed (exit ${code}): bb-integrate ${args.join(' ')}`)
+}
+
+/** A port nobody listens on now, for the listener's address. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
 }

@@ -19,6 +19,7 @@ const STEPS = [
   /^validate$/,
   /^sync$/,
   /^sync$/,
+  /^webhooks listen --port \d+ --path \/bb --public-url http:\/\/127\.0\.0\.1:\d+\/bb --ensure --ephemeral$/,
   /^export --entity repository --format csv$/,
 ]
 
@@ -31,6 +32,7 @@ const TITLES = [
   'Full sync',
   'Meanwhile on Bitbucket',
   'Incremental sync',
+  'Keep the store current: a webhook listener',
   'Export the synced repositories as CSV',
 ]
 
