@@ -41,6 +41,18 @@ describe.each(['cloud', 'datacenter'] as const)('commands in-process through the
     expect(r.stdout).not.toMatch(/ATCTT|secret-|"token"\s*:/)
   })
 
+  it('sync --json streams NDJSON ending with a complete summary, into the store it names', async () => {
+    fx = await setupFixture({fileStore: true, flavor, select: 2})
+    const store = `${fx.dir}/in-process.db`
+    const r = await runInProcess(['sync', '--json', '--store', store, '--commits-from', 'rest'], {env: {BB_INTEGRATE_CONFIG_DIR: fx.dir, BB_INTEGRATE_RATE_LIMIT: '100000'}})
+    expect(r.code, r.stdout).toBe(0)
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as {v: number; type: string; complete?: boolean; reposDone?: number})
+    expect(events.every((e) => e.v === 1)).toBe(true)
+    expect(events[0]?.type).toBe('start')
+    expect(events.at(-1)).toMatchObject({type: 'summary', complete: true, reposDone: 2})
+    expect(r.stderr).toBe('')
+  })
+
   it('a bad flag is a usage error (exit 2) in the JSON envelope', async () => {
     fx = await setupFixture({fileStore: true, flavor})
     const r = await run(fx, ['validate', '--json', '--timeout', '0'])
