@@ -6,7 +6,8 @@ import type {DemoResult} from '../demo/tour.js'
 export default class Demo extends BaseCommand {
   static override summary = 'Tour the product end to end against the bundled Bitbucket emulator (no account needed).'
   static override description = `Starts the Bitbucket Cloud (or Data Center) emulator on 127.0.0.1, mints a scoped API token, and runs
-connect → repos list → repos select → validate → sync → (changes happen) → incremental sync → export,
+connect → repos list → repos select → validate → sync → (changes happen) → incremental sync → webhooks listen
+(--ensure --ephemeral: a change reaches the store through a signed delivery, no sync) → export,
 in a throwaway config directory. Nothing touches your real configuration or keychain.`
 
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --provider datacenter', '<%= config.bin %> demo --keep']
