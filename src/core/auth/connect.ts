@@ -5,6 +5,7 @@ import type {Connection, CredentialKind, CredentialMeta, SecretLocation} from '.
 import type {ConfigStore} from '../config/store.js'
 import {AuthError, BbError, HttpError, InterruptedError, isAbortError, NetworkError, UsageError} from '../errors.js'
 import {createHttpClient} from '../http/client.js'
+import {httpPreset} from '../http/presets.js'
 import {redact} from '../http/redact.js'
 import type {HttpClientOptions} from '../http/types.js'
 import type {ProviderKind} from '../model.js'
@@ -206,8 +207,7 @@ async function verify(request: ConnectRequest, secret: ObtainedSecret, httpId: s
     dispatcher: deps.dispatcher,
     caFile: request.caFile,
     // A person is waiting: fail an unreachable host in seconds, not after the sync's retry budget.
-    timeoutMs: 20_000,
-    retry: {maxAttempts: 2, totalBudgetMs: 5_000},
+    ...httpPreset('interactive'),
     ...deps.http,
   })
   try {

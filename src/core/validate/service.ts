@@ -9,6 +9,7 @@ import {ConfigStore} from '../config/store.js'
 import {openConnection, type OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {UsageError} from '../errors.js'
+import {httpPreset, type HttpPreset} from '../http/presets.js'
 import {createWebhookApi} from '../provider/webhook-api.js'
 import {webhookContext} from '../webhooks/context.js'
 import {probeReachability} from './net.js'
@@ -28,15 +29,9 @@ export interface ValidateOptions {
   now?: () => number
 }
 
-/**
- * Validate must answer in seconds: one attempt plus one quick retry, and no waiting out a rate limit
- * (a 429 is the finding, not something to sleep through).
- */
-export function validateHttpOptions(timeoutMs: number) {
-  return {
-    timeoutMs: Math.max(500, Math.floor(timeoutMs / 2)),
-    retry: {maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 400, totalBudgetMs: Math.min(1000, timeoutMs / 4)},
-  }
+/** Validate must answer in seconds: the `validate` request preset (one quick retry, no waiting out a limit). */
+export function validateHttpOptions(timeoutMs: number): HttpPreset {
+  return httpPreset('validate', {checkTimeoutMs: timeoutMs})
 }
 
 function toValidateCredentials(opened: OpenedConnection, env: BbEnv): ValidateCredential[] {
