@@ -155,7 +155,8 @@ describe('runOAuthLogin', () => {
     const {tmpdir} = await import('node:os')
     const dir = mkdtempSync(`${tmpdir()}/bbi-browser-`)
     const script = `${dir}/browser.sh`
-    writeFileSync(script, `#!/bin/sh\necho "$1" > ${dir}/opened\n`)
+    // Written whole, then renamed: the test never reads a file the shell has created but not yet filled.
+    writeFileSync(script, `#!/bin/sh\necho "$1" > ${dir}/opened.tmp && mv ${dir}/opened.tmp ${dir}/opened\n`)
     chmodSync(script, 0o755)
     await browserOpener({BROWSER: script})('http://127.0.0.1:9/x?y=1')
     const deadline = Date.now() + 5000
