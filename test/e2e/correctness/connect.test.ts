@@ -2,6 +2,7 @@
  * connect mistakes (issue 11, item 8): the same credential added twice is refused; a URL carrying
  * credentials and a token typed into --email are refused without being echoed.
  */
+import {randomBytes} from 'node:crypto'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -53,7 +54,8 @@ describe('connect refuses mistakes without echoing secrets', () => {
   }, 60_000)
 
   it('a token typed into --email is refused and never printed', async () => {
-    const pasted = 'ATATT3xFfGF0abcdefTOKENVALUE123'
+    // Shaped like an Atlassian API token (prefix + opaque part), generated so no token-like literal is committed.
+    const pasted = `ATATT${randomBytes(16).toString('hex')}`
     const r = await cli(['connect', '--provider', 'cloud', '--url', 'http://127.0.0.1:9/2.0', '--auth', 'api-token', '--email', pasted, '--token-stdin', '--name', 'c'], 'tok')
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/not an e-mail address/)
