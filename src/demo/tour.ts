@@ -180,7 +180,7 @@ async function listenStep({binPath, env, log, emulator, steps}: ListenStepInput)
     if (!repo) throw new Error('no repository with commits to change')
     const key = `${repo.container}/${repo.slug}`
     const started = Date.now()
-    const applied = next((e) => e.type === 'applied', 'a delivery was applied')
+    const applied = next((e) => e.type === 'applied' && /^(pullrequest:|pr:)/.test(String(e.event)), 'the pull request delivery was applied')
     await emulator.admin.mutate({type: 'pr.create', repo: key, title: 'Demo: opened while the listener runs'})
     const event = await applied
     log(`  a pull request opened on ${key} reached the store ${Date.now() - started} ms later (${String(event.event)}, ${String(event.requests)} API requests), no sync run`)
