@@ -3,9 +3,9 @@
  * CLI. Prints one JSON line {url, apiBase, email, token, minimum} on stdout, then serves until SIGTERM.
  * Usage: node --import tsx bench/emulator-proc.ts '<json options>'
  */
-import {startEmulator} from '../test/emulator/index.js'
-import {createWorld} from '../test/emulator/world/index.js'
-import type {CustomSize} from '../test/emulator/world/index.js'
+import {startEmulator} from '../emulator/index.js'
+import {createWorld} from '../emulator/world/index.js'
+import type {CustomSize} from '../emulator/world/index.js'
 
 interface ProcOptions {
   flavor?: 'cloud' | 'datacenter'

@@ -14,7 +14,7 @@ import {GitCommitSource} from '../src/core/git/source.js'
 import {createProvider} from '../src/core/provider/index.js'
 import {openStore} from '../src/core/store/open.js'
 import {runSync} from '../src/core/sync/engine.js'
-import {startEmulator} from '../test/emulator/index.js'
+import {startEmulator} from '../emulator/index.js'
 
 const dataset = process.argv[2] ?? 'custom-1x1x20x10000'
 const emu = await startEmulator({flavor: 'cloud', dataset, seed: 7, rateLimit: null})

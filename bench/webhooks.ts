@@ -16,7 +16,7 @@ import {fileURLToPath} from 'node:url'
 
 import {FileStore} from '../src/core/auth/file-store.js'
 import {ensureWebhookSecret} from '../src/core/webhooks/secret.js'
-import {startEmulator} from '../test/emulator/index.js'
+import {startEmulator} from '../emulator/index.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 

@@ -16,7 +16,7 @@ import {planWindows} from '../src/core/http/ledger-postgres.js'
 import {openQueue} from '../src/core/workers/queue.js'
 import {pendingJobs} from '../src/core/workers/worker.js'
 import {startPgServer} from '../test/core/store/pg-server.js'
-import {startEmulator} from '../test/emulator/index.js'
+import {startEmulator} from '../emulator/index.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(root, 'bin/run.js')

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Vendor the response schemas the emulator serves from the official OpenAPI specs (../shared/specs) into
- * test/emulator/schemas/{cloud,datacenter}.json, so the contract tests run without the 1.2 MB specs.
+ * emulator/schemas/{cloud,datacenter}.json, so the contract tests run without the 1.2 MB specs.
  *
  * Only the operations listed below are kept, with every `$ref` they reach resolved transitively. OpenAPI
  * 3.0 schema dialect is converted to JSON Schema draft-07 for ajv: `nullable` becomes a type union,
@@ -12,7 +12,7 @@
  *
  * Output: {$comment, source, operations: {"GET /path": {"200": "#/definitions/…", "404": …}}, definitions}.
  * Usage: node scripts/vendor-schemas.mjs [specs-dir] [--out dir]
- *   specs-dir defaults to ../shared/specs next to the repository; --out to test/emulator/schemas.
+ *   specs-dir defaults to ../shared/specs next to the repository; --out to emulator/schemas.
  */
 import {createHash} from 'node:crypto'
 import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
@@ -22,11 +22,11 @@ import {fileURLToPath} from 'node:url'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
 const outFlag = args.indexOf('--out')
-const outDir = outFlag >= 0 ? resolve(args[outFlag + 1]) : join(root, 'test', 'emulator', 'schemas')
+const outDir = outFlag >= 0 ? resolve(args[outFlag + 1]) : join(root, 'emulator', 'schemas')
 const positional = args.filter((_, i) => outFlag < 0 || (i !== outFlag && i !== outFlag + 1))
 const specsDir = resolve(positional[0] ?? join(root, '..', 'shared', 'specs'))
 
-/** Operations the emulator serves, by spec path. Keep in step with test/emulator/{cloud,datacenter}. */
+/** Operations the emulator serves, by spec path. Keep in step with emulator/{cloud,datacenter}. */
 const FLAVOURS = {
   cloud: {
     file: 'bitbucket-cloud-2.0-swagger.v3.json',

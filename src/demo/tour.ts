@@ -50,7 +50,7 @@ export interface DemoResult {
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
-  const [{startEmulator}, {ConfigStore}] = await Promise.all([import('../../test/emulator/index.js'), import('../core/config/store.js')])
+  const [{startEmulator}, {ConfigStore}] = await Promise.all([import('../../emulator/index.js'), import('../core/config/store.js')])
   const emulator = await startEmulator({
     flavor: options.provider,
     dataset: options.dataset,

@@ -5,9 +5,9 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startEmulator} from '../emulator/index.js'
-import type {RunningEmulator} from '../emulator/index.js'
-import type {WPullRequest, WRepo} from '../emulator/world/types.js'
+import {startEmulator} from '../../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
+import type {WPullRequest, WRepo} from '../../emulator/world/types.js'
 import {SpecValidator} from './spec-validator.js'
 
 const P = '/api/latest/projects/{projectKey}'

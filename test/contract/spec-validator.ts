@@ -1,6 +1,6 @@
 /**
  * Validates emulator responses against the vendored official response schemas
- * (test/emulator/schemas/*.json, produced by scripts/vendor-schemas.mjs). The operation map in each file
+ * (emulator/schemas/*.json, produced by scripts/vendor-schemas.mjs). The operation map in each file
  * names, per "METHOD /spec/path" and status, the schema the spec declares; a failure lists every
  * offending instance path with the value found there, so a broken rendering is obvious at a glance.
  *
@@ -119,7 +119,7 @@ export const QUIRKS: Quirk[] = [
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
 function load(flavor: Flavor): Vendored {
-  return JSON.parse(readFileSync(new URL(`../emulator/schemas/${flavor}.json`, import.meta.url), 'utf8')) as Vendored
+  return JSON.parse(readFileSync(new URL(`../../emulator/schemas/${flavor}.json`, import.meta.url), 'utf8')) as Vendored
 }
 
 function applyQuirks(flavor: Flavor, definitions: Record<string, Schema>): void {

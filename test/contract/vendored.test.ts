@@ -10,15 +10,15 @@ import {fileURLToPath} from 'node:url'
 
 import {describe, expect, it} from 'vitest'
 
-import {cloudFlavor} from '../emulator/cloud/index.js'
-import {datacenterFlavor} from '../emulator/datacenter/index.js'
-import type {Route} from '../emulator/server/types.js'
+import {cloudFlavor} from '../../emulator/cloud/index.js'
+import {datacenterFlavor} from '../../emulator/datacenter/index.js'
+import type {Route} from '../../emulator/server/types.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const specs = join(root, '..', 'shared', 'specs')
 
 function vendoredOperations(flavor: 'cloud' | 'datacenter'): Set<string> {
-  const file = JSON.parse(readFileSync(join(root, 'test/emulator/schemas', `${flavor}.json`), 'utf8')) as {operations: Record<string, unknown>}
+  const file = JSON.parse(readFileSync(join(root, 'emulator/schemas', `${flavor}.json`), 'utf8')) as {operations: Record<string, unknown>}
   return new Set(Object.keys(file.operations))
 }
 
@@ -59,7 +59,7 @@ describe('vendored schemas', () => {
     try {
       execFileSync(process.execPath, [join(root, 'scripts/vendor-schemas.mjs'), specs, '--out', out], {stdio: 'pipe'})
       for (const flavor of ['cloud', 'datacenter']) {
-        expect(readFileSync(join(out, `${flavor}.json`), 'utf8'), `${flavor}.json is stale: run node scripts/vendor-schemas.mjs`).toBe(readFileSync(join(root, 'test/emulator/schemas', `${flavor}.json`), 'utf8'))
+        expect(readFileSync(join(out, `${flavor}.json`), 'utf8'), `${flavor}.json is stale: run node scripts/vendor-schemas.mjs`).toBe(readFileSync(join(root, 'emulator/schemas', `${flavor}.json`), 'utf8'))
       }
     } finally {
       rmSync(out, {recursive: true, force: true})

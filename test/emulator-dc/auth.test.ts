@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 import {ALPHA, API, Clock, basic, bearer, call, pat, startDc} from './helpers.js'
 import type {Any} from './helpers.js'
 

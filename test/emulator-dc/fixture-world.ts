@@ -3,7 +3,7 @@
  * exact DC renderings (epoch dates, SUPERSEDED → DECLINED, NEEDS_WORK, MOVE with srcPath, …) without
  * depending on the generator's choices. Mutations cover what the webhook tests need.
  */
-import type {Mutation, MutationResult, WCommit, WContainer, WPullRequest, WRepo, WRepoDetail, WUser, World} from '../emulator/world/types.js'
+import type {Mutation, MutationResult, WCommit, WContainer, WPullRequest, WRepo, WRepoDetail, WUser, World} from '../../emulator/world/types.js'
 
 const hex = (n: number): string => n.toString(16).padStart(2, '0').repeat(20)
 

@@ -1,6 +1,6 @@
 /** Start a DC emulator on the fixture world and make requests against it. */
-import type {RunningEmulator, EmulatorOptions} from '../emulator/index.js'
-import {startEmulator} from '../emulator/index.js'
+import type {RunningEmulator, EmulatorOptions} from '../../emulator/index.js'
+import {startEmulator} from '../../emulator/index.js'
 import {createFixtureWorld} from './fixture-world.js'
 
 export interface Reply {

@@ -2,7 +2,7 @@ import {createHash, randomBytes} from 'node:crypto'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 import {ALPHA, API, Clock, bearer, call, startDc} from './helpers.js'
 
 const CALLBACK = 'http://127.0.0.1:53682/callback'

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
-import {DC_LIMIT_MAX} from '../emulator/world/limits.js'
+import type {RunningEmulator} from '../../emulator/index.js'
+import {DC_LIMIT_MAX} from '../../emulator/world/limits.js'
 import {ALPHA, API, call, pat, startDc} from './helpers.js'
 import type {Any} from './helpers.js'
 

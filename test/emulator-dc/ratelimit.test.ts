@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
-import {configureDcRateLimit} from '../emulator/datacenter/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
+import {configureDcRateLimit} from '../../emulator/datacenter/index.js'
 import {API, Clock, call, pat, startDc} from './helpers.js'
 import type {Any} from './helpers.js'
 

@@ -5,7 +5,7 @@ import type {AddressInfo} from 'node:net'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 import {ALPHA, API, call, pat, startDc} from './helpers.js'
 import type {Any} from './helpers.js'
 

@@ -10,9 +10,9 @@ import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Commit, CommitFile, PullRequest, Review} from '../../src/core/model.js'
-import {startEmulator} from '../emulator/index.js'
-import type {RunningEmulator} from '../emulator/index.js'
-import type {WRepo} from '../emulator/world/types.js'
+import {startEmulator} from '../../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
+import type {WRepo} from '../../emulator/world/types.js'
 import {call} from './helpers.js'
 import type {Any} from './helpers.js'
 

@@ -7,8 +7,8 @@ import {promisify} from 'node:util'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startEmulator} from '../emulator/index.js'
-import type {RunningEmulator} from '../emulator/index.js'
+import {startEmulator} from '../../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 
 const run = promisify(execFile)
 

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 import {apiToken, call, cloud, collect, firstRepo} from './helpers.js'
 
 describe('admin API', () => {

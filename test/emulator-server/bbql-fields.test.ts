@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {BbqlError, matches, parseBbql, sortBy} from '../emulator/cloud/bbql.js'
-import {applyFields, parseFields, wants} from '../emulator/cloud/fields.js'
+import {BbqlError, matches, parseBbql, sortBy} from '../../emulator/cloud/bbql.js'
+import {applyFields, parseFields, wants} from '../../emulator/cloud/fields.js'
 
 const pr = {id: 7, state: 'MERGED', title: 'Fix the Cache', updated_on: '2026-03-01T10:00:00.000000+00:00', author: {uuid: '{a}'}, links: {self: {href: 'x'}, html: {href: 'y'}}}
 

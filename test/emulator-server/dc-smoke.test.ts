@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {startEmulator} from '../emulator/index.js'
+import {startEmulator} from '../../emulator/index.js'
 
 describe('flavour loading', () => {
   it('starts the Data Center flavour through the same server', async () => {

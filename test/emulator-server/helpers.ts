@@ -1,6 +1,6 @@
 /** Shared setup for the emulator server tests: a Cloud emulator on a tiny world and small HTTP helpers. */
-import {startEmulator} from '../emulator/index.js'
-import type {EmulatorOptions, RunningEmulator} from '../emulator/index.js'
+import {startEmulator} from '../../emulator/index.js'
+import type {EmulatorOptions, RunningEmulator} from '../../emulator/index.js'
 
 export async function cloud(options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   return startEmulator({flavor: 'cloud', dataset: 'tiny', seed: 1, ...options})

@@ -2,7 +2,7 @@ import {createHash, randomBytes} from 'node:crypto'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {CreatedToken, RunningEmulator} from '../emulator/index.js'
+import type {CreatedToken, RunningEmulator} from '../../emulator/index.js'
 import {call, cloud} from './helpers.js'
 
 const CALLBACK = 'http://127.0.0.1/callback'

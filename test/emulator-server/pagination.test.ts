@@ -2,7 +2,7 @@ import {request} from 'node:http'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 import {apiToken, call, cloud, collect, firstRepo} from './helpers.js'
 
 describe('Cloud pagination', () => {

@@ -9,8 +9,8 @@ import type {AddressInfo} from 'node:net'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startEmulator} from '../emulator/index.js'
-import type {RunningEmulator} from '../emulator/index.js'
+import {startEmulator} from '../../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 
 interface Change {
   old: {name: string; target: {hash: string}} | null

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {Agent, fetch} from 'undici'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 import {cloud} from './helpers.js'
 
 describe('TLS', () => {

@@ -5,7 +5,7 @@ import type {AddressInfo} from 'node:net'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RunningEmulator} from '../emulator/index.js'
+import type {RunningEmulator} from '../../emulator/index.js'
 import {apiToken, call, cloud, firstRepo} from './helpers.js'
 
 interface Received {

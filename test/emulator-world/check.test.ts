@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
 
-import {createWorld} from '../emulator/world/index.js'
-import {netChanges} from '../emulator/world/files.js'
-import {rngFor} from '../emulator/world/prng.js'
-import {iso} from '../emulator/world/time.js'
-import type {WRepoDetail} from '../emulator/world/types.js'
+import {createWorld} from '../../emulator/world/index.js'
+import {netChanges} from '../../emulator/world/files.js'
+import {rngFor} from '../../emulator/world/prng.js'
+import {iso} from '../../emulator/world/time.js'
+import type {WRepoDetail} from '../../emulator/world/types.js'
 import {checkDetail} from './check.js'
 
 // The invariant checker must catch broken data, or the invariant tests prove nothing.

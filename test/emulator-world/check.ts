@@ -2,8 +2,8 @@
  * Invariants every world must keep, as a list of violations (empty = fine). Shared by the tests so
  * each dataset and each mutated world is held to the same rules.
  */
-import {stateAfter} from '../emulator/world/activity.js'
-import type {WParticipantState, WRepoDetail, World} from '../emulator/world/types.js'
+import {stateAfter} from '../../emulator/world/activity.js'
+import type {WParticipantState, WRepoDetail, World} from '../../emulator/world/types.js'
 
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 export const CLOUD_UUID = /^\{[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\}$/

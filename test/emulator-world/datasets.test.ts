@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseCustomSize, planFor} from '../emulator/world/datasets.js'
-import {createWorld} from '../emulator/world/index.js'
-import {letters, uniqueName} from '../emulator/world/text.js'
+import {parseCustomSize, planFor} from '../../emulator/world/datasets.js'
+import {createWorld} from '../../emulator/world/index.js'
+import {letters, uniqueName} from '../../emulator/world/text.js'
 
 describe('datasets', () => {
   it('parses custom sizes from strings, and names them so they round-trip', () => {

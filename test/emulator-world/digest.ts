@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {ENTITY_NAMES} from '../../src/core/model.js'
-import type {Flavor, World} from '../emulator/world/types.js'
+import type {Flavor, World} from '../../emulator/world/types.js'
 
 /** SHA-256 over every truth entity of a flavour, in output order. */
 export function truthDigest(world: World, flavor: Flavor): string {

@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {extractIssueKeys as productExtract} from '../../src/core/issue-keys.js'
-import {createWorld, extractIssueKeys} from '../emulator/world/index.js'
-import {JIRA_PROJECTS} from '../emulator/world/vocabulary.js'
+import {createWorld, extractIssueKeys} from '../../emulator/world/index.js'
+import {JIRA_PROJECTS} from '../../emulator/world/vocabulary.js'
 import {allDetails} from './check.js'
 
 describe('issue keys', () => {

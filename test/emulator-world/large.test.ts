@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {createWorld} from '../emulator/world/index.js'
+import {createWorld} from '../../emulator/world/index.js'
 import {checkDetail} from './check.js'
 
 describe('large dataset', () => {

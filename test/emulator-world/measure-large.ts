@@ -4,7 +4,7 @@
  * Not a test: run with `node --expose-gc --max-old-space-size=192 --import tsx test/emulator-world/measure-large.ts`
  * (the heap cap shows the iteration needs bounded memory; without it V8 lets garbage pile up).
  */
-import {createWorld} from '../emulator/world/index.js'
+import {createWorld} from '../../emulator/world/index.js'
 
 const t0 = performance.now()
 const world = createWorld({seed: 1, dataset: 'large'})

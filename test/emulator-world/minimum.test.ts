@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {CLOUD_DIFFSTAT_PAGELEN_MAX, CLOUD_PAGELEN_MAX, CLOUD_PR_PAGELEN_MAX, createWorld, DC_LIMIT_MAX} from '../emulator/world/index.js'
-import {visibleActivity} from '../emulator/cloud/activity.js'
+import {CLOUD_DIFFSTAT_PAGELEN_MAX, CLOUD_PAGELEN_MAX, CLOUD_PR_PAGELEN_MAX, createWorld, DC_LIMIT_MAX} from '../../emulator/world/index.js'
+import {visibleActivity} from '../../emulator/cloud/activity.js'
 import {allDetails} from './check.js'
 
 type Detail = ReturnType<typeof allDetails>[number]
@@ -75,7 +75,7 @@ describe('minimumRequests with reviews read from the PR listing', () => {
   it('a comment after an approval makes participated_on useless for that review on Cloud', async () => {
     const world = createWorld({seed: 7, dataset: 'tiny'})
     const repo = `${world.containers()[0]!.key}/${world.repos(world.containers()[0]!.key)[0]!.slug}`
-    const {needsActivity} = await import('../emulator/world/minimum.js')
+    const {needsActivity} = await import('../../emulator/world/minimum.js')
     const id = Number(world.mutate({type: 'pr.create', repo}).details.id)
     const user = String(world.mutate({type: 'pr.approve', repo, id}).details.user)
     const pr = () => world.detail(repo).pullRequests.find((p) => p.id === id)!

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {createWorld, MUTATION_STEP_MS, WorldError} from '../emulator/world/index.js'
-import type {GeneratedWorld} from '../emulator/world/index.js'
+import {createWorld, MUTATION_STEP_MS, WorldError} from '../../emulator/world/index.js'
+import type {GeneratedWorld} from '../../emulator/world/index.js'
 import {checkWorld} from './check.js'
 import {truthDigest} from './digest.js'
 

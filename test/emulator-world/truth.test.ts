@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import type {Commit, Review} from '../../src/core/model.js'
-import {createWorld} from '../emulator/world/index.js'
-import type {Flavor} from '../emulator/world/types.js'
+import {createWorld} from '../../emulator/world/index.js'
+import type {Flavor} from '../../emulator/world/types.js'
 import {allDetails, CLOUD_UUID, ISO_MS} from './check.js'
 
 const cloud = createWorld({seed: 21, dataset: 'tiny'})

@@ -122,7 +122,7 @@ export function ensureBuilt(): void {
   const marker = path.join(ROOT, 'dist', 'src', 'index.js')
   const stale = (): boolean => {
     const built = existsSync(marker) ? statSync(marker).mtimeMs : 0
-    return built < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'test', 'emulator')))
+    return built < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'emulator')))
   }
   if (!stale()) return
   const lock = path.join(ROOT, 'dist', '.build-lock')

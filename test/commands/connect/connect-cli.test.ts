@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
+import {startEmulator, type RunningEmulator} from '../../../emulator/index.js'
 import {ensureBuilt, runCli, type CliResult} from '../../helpers/cli.js'
 import {findSecrets} from './secret-scan.js'
 import {freePort} from '../../helpers/net.js'

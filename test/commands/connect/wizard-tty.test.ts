@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
+import {startEmulator, type RunningEmulator} from '../../../emulator/index.js'
 import {BIN, ROOT, baseEnv, ensureBuilt} from '../../helpers/cli.js'
 import {Tmux} from '../../helpers/tmux.js'
 

@@ -8,7 +8,7 @@ import {MemoryStore} from '../../../src/core/auth/memory-store.js'
 import {parseSecret} from '../../../src/core/auth/secret.js'
 import {ConfigStore} from '../../../src/core/config/store.js'
 import {BbError} from '../../../src/core/errors.js'
-import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
+import {startEmulator, type RunningEmulator} from '../../../emulator/index.js'
 import {fakeBrowser} from './fake-browser.js'
 import {freePort} from '../../helpers/net.js'
 

@@ -10,7 +10,7 @@ import {ConfigStore} from '../../../src/core/config/store.js'
 import {openConnection} from '../../../src/core/connection.js'
 import {readEnv} from '../../../src/core/env.js'
 import {AuthError, UsageError} from '../../../src/core/errors.js'
-import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
+import {startEmulator, type RunningEmulator} from '../../../emulator/index.js'
 import {fakeBrowser} from './fake-browser.js'
 import {freePort} from '../../helpers/net.js'
 

@@ -6,7 +6,7 @@
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {CredentialRegistry, type Credential} from '../../emulator/server/credentials.js'
+import {CredentialRegistry, type Credential} from '../../../emulator/server/credentials.js'
 
 export interface TokenServer {
   url: string

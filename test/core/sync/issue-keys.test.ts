@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {extractIssueKeys} from '../../../src/core/issue-keys.js'
-import {extractIssueKeys as emulatorRule} from '../../emulator/world/issue-keys.js'
-import {createWorld} from '../../emulator/world/index.js'
+import {extractIssueKeys as emulatorRule} from '../../../emulator/world/issue-keys.js'
+import {createWorld} from '../../../emulator/world/index.js'
 
 describe('extractIssueKeys', () => {
   it('finds Jira keys and #numbers once per source, in order of first appearance', () => {

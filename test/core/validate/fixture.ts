@@ -8,8 +8,8 @@ import {secretAccount, serializeSecret} from '../../../src/core/auth/secret.js'
 import type {SecretStore} from '../../../src/core/auth/types.js'
 import type {Connection, CredentialMeta} from '../../../src/core/config/schema.js'
 import {ConfigStore} from '../../../src/core/config/store.js'
-import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
-import type {World} from '../../emulator/world/types.js'
+import {startEmulator, type RunningEmulator} from '../../../emulator/index.js'
+import type {World} from '../../../emulator/world/types.js'
 
 export interface Fixture {
   emu: RunningEmulator

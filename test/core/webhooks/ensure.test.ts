@@ -14,7 +14,7 @@ import {ensureWebhooks} from '../../../src/core/webhooks/ensure.js'
 import {openWebhooks, type OpenedWebhooks} from '../../../src/core/webhooks/open.js'
 import {readWebhookSecret} from '../../../src/core/webhooks/secret.js'
 import {DEFAULT_EVENTS} from '../../../src/core/webhooks/context.js'
-import type {Hook} from '../../emulator/server/hooks.js'
+import type {Hook} from '../../../emulator/server/hooks.js'
 import {setupFixture, type Fixture} from '../validate/fixture.js'
 
 let fx: Fixture | undefined

@@ -9,7 +9,7 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
+import {startEmulator, type RunningEmulator} from '../../../emulator/index.js'
 import {ensureBuilt, runCli} from '../../helpers/cli.js'
 
 let emu: RunningEmulator

@@ -11,7 +11,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
+import {startEmulator, type RunningEmulator} from '../../../emulator/index.js'
 import {ensureBuilt, runCli, type CliResult} from '../../helpers/cli.js'
 import {findSecrets} from '../../commands/connect/secret-scan.js'
 

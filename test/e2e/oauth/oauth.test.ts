@@ -10,7 +10,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {startEmulator, type RunningEmulator} from '../../emulator/index.js'
+import {startEmulator, type RunningEmulator} from '../../../emulator/index.js'
 import {ensureBuilt, runCli, startCli, type CliResult} from '../../helpers/cli.js'
 import {findSecrets} from '../../commands/connect/secret-scan.js'
 import {freePort, portIsFree} from '../../helpers/net.js'

@@ -1,7 +1,7 @@
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {ConfigStore} from '../../../src/core/config/store.js'
-import {createWorld} from '../../emulator/world/index.js'
+import {createWorld} from '../../../emulator/world/index.js'
 import {baseEnv, BIN, ensureBuilt, ROOT} from '../../helpers/cli.js'
 import {Tmux} from '../../helpers/tmux.js'
 import {setupFixture, type Fixture} from '../../core/validate/fixture.js'

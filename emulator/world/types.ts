@@ -4,7 +4,7 @@
  * the admin API, and rendered into Cloud or Data Center JSON by the flavours. `truth()` gives the
  * canonical entities a perfect sync must produce.
  */
-import type {EntityMap, EntityName} from '../../../src/core/model.js'
+import type {EntityMap, EntityName} from '../../src/core/model.js'
 
 export type Flavor = 'cloud' | 'datacenter'
 

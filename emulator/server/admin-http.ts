@@ -3,8 +3,8 @@ import {AdminError} from './admin.js'
 import type {AdminApi, MutationOutcome, TokenRequest} from './admin.js'
 import type {FaultPlan} from './faults.js'
 import type {EmuRequest, EmuResponse, RateLimitConfig} from './types.js'
-import {ENTITY_NAMES} from '../../../src/core/model.js'
-import type {EntityName} from '../../../src/core/model.js'
+import {ENTITY_NAMES} from '../../src/core/model.js'
+import type {EntityName} from '../../src/core/model.js'
 import type {Mutation} from '../world/types.js'
 
 export async function handleAdmin(admin: AdminApi, req: EmuRequest): Promise<EmuResponse> {

@@ -3,7 +3,7 @@
  * mutations kept as a per-repository log that is replayed after a detail is regenerated (so an
  * evicted repository comes back with its changes, and memory stays bounded).
  */
-import type {EntityMap, EntityName} from '../../../src/core/model.js'
+import type {EntityMap, EntityName} from '../../src/core/model.js'
 import {planFor} from './datasets.js'
 import type {CustomSize, DatasetName, DatasetPlan} from './datasets.js'
 import {WorldError} from './errors.js'

@@ -12,7 +12,7 @@
  *   `{webBase}/projects/{KEY}/repos/{slug}/browse`), null when no base is given.
  * Order: by repository key, then PR id / commit hash / path; users by id.
  */
-import type {Commit, CommitFile, EntityMap, EntityName, IssueRef, PullRequest, Repository, Review, User} from '../../../src/core/model.js'
+import type {Commit, CommitFile, EntityMap, EntityName, IssueRef, PullRequest, Repository, Review, User} from '../../src/core/model.js'
 import {extractIssueKeys} from './issue-keys.js'
 import type {Flavor, WRepo, WRepoDetail, WUser, World} from './types.js'
 

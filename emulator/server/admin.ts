@@ -10,7 +10,7 @@ import type {Hook} from './hooks.js'
 import type {StatsSnapshot} from './stats.js'
 import type {RateLimitConfig} from './types.js'
 import type {Delivery} from './webhooks.js'
-import type {EntityMap, EntityName} from '../../../src/core/model.js'
+import type {EntityMap, EntityName} from '../../src/core/model.js'
 import type {Mutation, MutationResult, WUser} from '../world/types.js'
 
 export interface TokenRequest {
