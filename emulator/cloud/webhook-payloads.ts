@@ -13,7 +13,8 @@ import {cloudTime} from './time.js'
 
 type WorldEvent = MutationResult['events'][number]
 
-const EVENT_KEYS: Record<WorldEvent['kind'], string> = {
+/** Cloud cannot delete a pull request, so it has no event for one. */
+const EVENT_KEYS: Partial<Record<WorldEvent['kind'], string>> = {
   push: 'repo:push',
   'pr.created': 'pullrequest:created',
   'pr.updated': 'pullrequest:updated',

@@ -106,13 +106,14 @@ const PR_KEYS: Partial<Record<Event['kind'], string>> = {
   // The key Data Center sends and accepts for "changes requested" (not pr:reviewer:changes_requested).
   'pr.changes_requested': 'pr:reviewer:needs_work',
   'pr.comment': 'pr:comment:added',
+  'pr.deleted': 'pr:deleted',
 }
 
 function prPayload(world: World, state: ServerState, event: Event, eventKey: string, origin: string): Json | null {
   const repo = world.repo(event.repo)
   if (!repo || event.pullRequest === undefined) return null
   const detail = world.detail(event.repo)
-  const pr: WPullRequest | undefined = detail.pullRequests.find((p) => p.id === event.pullRequest)
+  const pr: WPullRequest | undefined = event.deleted ?? detail.pullRequests.find((p) => p.id === event.pullRequest)
   if (!pr) return null
   const latest = [...pr.activity].sort((a, b) => ms(b.at) - ms(a.at) || b.id - a.id)[0]
   const actorKey = eventKey === 'pr:opened' || !latest ? pr.author : latest.user

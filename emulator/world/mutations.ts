@@ -359,7 +359,8 @@ function merge(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.merge'}>, ct
 function deletePr(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.delete'}>): MutationResult {
   const pr = findPr(detail, m.id)
   detail.pullRequests.splice(detail.pullRequests.indexOf(pr), 1)
-  return {events: [], details: {id: pr.id}}
+  // Only Data Center deletes pull requests (and says so with pr:deleted); Cloud has no such event.
+  return {events: [{kind: 'pr.deleted', repo: repoKey(detail), pullRequest: pr.id, deleted: pr}], details: {id: pr.id}}
 }
 
 function decline(detail: WRepoDetail, m: Extract<Mutation, {type: 'pr.decline'}>, ctx: MutationContext): MutationResult {

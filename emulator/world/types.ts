@@ -155,7 +155,7 @@ export type Mutation =
 
 export interface MutationResult {
   /** Webhook events this mutation raises, flavour-neutral. */
-  events: Array<{kind: 'push' | 'pr.created' | 'pr.updated' | 'pr.approved' | 'pr.changes_requested' | 'pr.comment' | 'pr.merged' | 'pr.declined' | 'repo.created' | 'repo.deleted'; repo: string; pullRequest?: number}>
+  events: Array<{kind: 'push' | 'pr.created' | 'pr.updated' | 'pr.approved' | 'pr.changes_requested' | 'pr.comment' | 'pr.merged' | 'pr.declined' | 'pr.deleted' | 'repo.created' | 'repo.deleted'; repo: string; pullRequest?: number; /** pr.deleted: the pull request as it was, for the payload. */ deleted?: WPullRequest}>
   /** Free-form details for the caller (new PR id, new commit hashes…). */
   details: Record<string, unknown>
 }

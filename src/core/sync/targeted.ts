@@ -67,7 +67,7 @@ function context(deps: TargetedDeps): SyncContext {
 /** The PR as the API has it now, with its reviews (activity only when someone reviewed it). */
 async function refreshPullRequest(ctx: SyncContext, repo: string, id: number): Promise<boolean> {
   const record = await ctx.provider.pullRequest(repo, id, ctx.signal)
-  if (!record) return false
+  if (!record) return forgetPullRequest(ctx, repo, id)
   let activity = null
   if (needsActivity(record)) {
     activity = []
@@ -83,6 +83,20 @@ async function refreshPullRequest(ctx: SyncContext, repo: string, id: number): P
   ctx.counted(repo, 'pullRequest', 1)
   // A merge whose commit is already stored (the push was applied first) resolves now.
   await ctx.store.resolveMergeCommits(ctx.options.connection, repo)
+  return true
+}
+
+/**
+ * The PR is not there any more. In a repository that still exists it was deleted (Data Center's
+ * pr:deleted, or any change that raced a deletion): it leaves the store with its reviews, as a sync
+ * listing every state would do. A repository that is gone is marked deleted.
+ */
+async function forgetPullRequest(ctx: SyncContext, repo: string, id: number): Promise<boolean> {
+  if (await ctx.provider.repository(repo, ctx.signal)) {
+    return (await ctx.store.deletePullRequests(ctx.options.connection, repo, [id])) > 0
+  }
+  if (!deletionAware(ctx.store)) return false
+  await ctx.store.markRepositoryDeleted(ctx.options.connection, repo, ctx.now())
   return true
 }
 

@@ -15,7 +15,7 @@ import {CONNECTION, expectStoreEqualsTruth, startSyncRig} from '../sync/emulator
 import type {SyncRig} from '../sync/emulator-rig.js'
 
 const CLOUD_EVENTS = ['repo:push', 'pullrequest:created', 'pullrequest:updated', 'pullrequest:approved', 'pullrequest:changes_request_created', 'pullrequest:comment_created', 'pullrequest:fulfilled', 'pullrequest:rejected']
-const DC_EVENTS = ['repo:refs_changed', 'pr:opened', 'pr:from_ref_updated', 'pr:merged', 'pr:declined', 'pr:reviewer:approved', 'pr:reviewer:needs_work', 'pr:comment:added']
+const DC_EVENTS = ['repo:refs_changed', 'pr:opened', 'pr:from_ref_updated', 'pr:merged', 'pr:declined', 'pr:reviewer:approved', 'pr:reviewer:needs_work', 'pr:comment:added', 'pr:deleted']
 
 describe.each(['cloud', 'datacenter'] as const)('%s: webhooks listen keeps the store current', (flavor) => {
   let rig: SyncRig
@@ -73,6 +73,21 @@ describe.each(['cloud', 'datacenter'] as const)('%s: webhooks listen keeps the s
     await expectStoreEqualsTruth(rig, store)
     // Each change is read back, not taken from the payload: the reads stay proportional.
     expect(rig.emu.stats().total - statsBefore).toBeLessThan(deliveries.length * 6 + 10)
+  })
+
+  it.runIf(flavor === 'datacenter')('a deleted pull request (pr:deleted) leaves the store with its reviews, with no sync', async () => {
+    const created = await rig.emu.admin.mutate({type: 'pr.create', repo, title: 'To delete'}, {wait: true})
+    const id = Number(created.details.id)
+    await rig.emu.admin.mutate({type: 'pr.approve', repo, id}, {wait: true})
+    await listener.idle()
+    const stored = async () => (await store.pullRequestIds(CONNECTION, repo)).filter((n) => n === id)
+    expect(await stored()).toHaveLength(1)
+    await rig.emu.admin.mutate({type: 'pr.delete', repo, id}, {wait: true})
+    await listener.idle()
+    expect(rig.emu.admin.deliveries().at(-1)?.eventKey).toBe('pr:deleted')
+    expect(events.filter((e) => e.type === 'applyFailed')).toEqual([])
+    expect(await stored()).toEqual([])
+    await expectStoreEqualsTruth(rig, store)
   })
 
   it('Provider.pullRequest reads one PR as the list gives it, and null for one that does not exist', async () => {
