@@ -82,7 +82,7 @@ export class GitRepos {
   }
 }
 
-async function fastImport(dir: string, stream: Iterable<string>): Promise<void> {
+async function fastImport(dir: string, stream: Iterable<string | Buffer>): Promise<void> {
   const child = spawn('git', ['--git-dir', dir, 'fast-import', '--quiet', '--force', '--done'], {stdio: ['pipe', 'ignore', 'pipe'], timeout: GIT_TIMEOUT_MS})
   const errors: Buffer[] = []
   child.stderr.on('data', (b: Buffer) => errors.push(b))
@@ -93,15 +93,19 @@ async function fastImport(dir: string, stream: Iterable<string>): Promise<void> 
   // Failure is reported by the await below; until then the rejection must not count as unhandled.
   done.catch(() => {})
   child.stdin.on('error', () => {})
-  let buffered = ''
+  let buffered: Buffer[] = []
+  let size = 0
   for (const piece of stream) {
-    buffered += piece
-    if (buffered.length > 1 << 20) {
-      if (!child.stdin.write(buffered)) await Promise.race([new Promise((r) => child.stdin.once('drain', r)), done])
-      buffered = ''
+    const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece
+    buffered.push(bytes)
+    size += bytes.length
+    if (size > 1 << 20) {
+      if (!child.stdin.write(Buffer.concat(buffered))) await Promise.race([new Promise((r) => child.stdin.once('drain', r)), done])
+      buffered = []
+      size = 0
     }
   }
-  child.stdin.end(buffered)
+  child.stdin.end(Buffer.concat(buffered))
   await done
 }
 

@@ -13,7 +13,7 @@ export interface CustomSize {
   filesPerCommit?: number
 }
 
-export type DatasetName = 'tiny' | 'small' | 'adversarial' | 'medium' | 'large'
+export type DatasetName = 'tiny' | 'small' | 'adversarial' | 'git-adversarial' | 'medium' | 'large'
 
 export interface RepoPlan {
   prs: number
@@ -26,6 +26,8 @@ export interface RepoPlan {
   sandbox?: boolean
   /** Every reviewer requests changes: review times need activity for nearly every PR. */
   changeRequests?: boolean
+  /** A hand-written history (scripted-repo.ts) instead of a generated one. */
+  script?: 'git-adversarial'
 }
 
 export interface ContainerPlan {
@@ -75,6 +77,15 @@ function adversarial(): DatasetPlan {
   }
 }
 
+/**
+ * Git's corner cases beside an ordinary repository and an empty one: the scripted repository holds
+ * merges, renames, copies, binaries, unicode and odd paths, an empty message and a 6,200-file commit.
+ */
+function gitAdversarial(): DatasetPlan {
+  const scripted: RepoPlan = {...repo(0, 16), script: 'git-adversarial'}
+  return {name: 'git-adversarial', users: 8, containers: [{projects: 1, repos: [scripted, repo(6, 30), EMPTY]}]}
+}
+
 function medium(): DatasetPlan {
   // One workspace above 100 repositories so repository listings need a second page.
   const big: RepoPlan[] = [repo(130, 320, true), EMPTY]
@@ -122,8 +133,9 @@ export function planFor(dataset: DatasetName | CustomSize | string): DatasetPlan
     case 'tiny': return tiny()
     case 'small': return small()
     case 'adversarial': return adversarial()
+    case 'git-adversarial': return gitAdversarial()
     case 'medium': return medium()
     case 'large': return large()
-    default: throw new Error(`unknown dataset "${String(dataset)}" (tiny, small, adversarial, medium, large, or a custom size)`)
+    default: throw new Error(`unknown dataset "${String(dataset)}" (tiny, small, adversarial, git-adversarial, medium, large, or a custom size)`)
   }
 }

@@ -9,6 +9,7 @@ import {buildReviewHistory} from './activity.js'
 import type {RepoPlan} from './datasets.js'
 import {FileTree, changeFiles, netChanges} from './files.js'
 import {rngFor} from './prng.js'
+import {generateScriptedRepo} from './scripted-repo.js'
 import type {Rng} from './prng.js'
 import {branchName, chooseKeys, commitMessage, description, mergeMessage, prTitle, uniqueName} from './text.js'
 import {DAY, HOUR, MINUTE, iso, wholeSeconds} from './time.js'
@@ -113,6 +114,7 @@ function fitBudget(drafts: PrDraft[], budget: number): void {
 export function generateRepo(ctx: RepoContext): WRepoDetail {
   const repo: WRepo = {...ctx.repo}
   if (ctx.plan.commits <= 0 || repo.defaultBranch === null) return {repo, branches: [], commits: [], pullRequests: []}
+  if (ctx.plan.script) return generateScriptedRepo(ctx)
   return new RepoGenerator(ctx, repo).run()
 }
 

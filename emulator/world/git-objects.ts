@@ -10,17 +10,36 @@
  * A repository's realised state is kept beside its detail, so mutations realise only the commits
  * they add. `fastImportStream` writes the commits a repository does not have yet for `git fast-import`.
  */
+import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import type {MutationResult, WCommit, WFile, WRepoDetail} from './types.js'
 
-/** One file version: lines `lo` … `hi − 1` of file `uid` (never empty, so no two files are equal). */
+/** git's file modes: a regular file, an executable, a symbolic link (its content is the target). */
+export type FileMode = '100644' | '100755' | '120000'
+
+/**
+ * One file version: lines `lo` … `hi − 1` of file `uid` (never empty, so no two files are equal), or,
+ * for a scripted repository, exactly the bytes in `content`.
+ */
 interface Blob {
   readonly kind: 'blob'
   readonly uid: number
   readonly lo: number
   readonly hi: number
+  readonly content?: Buffer
+  readonly mode?: FileMode
   oid?: string
+}
+
+/** One file write of a scripted commit: the path's new bytes and mode, or null to delete it. */
+export interface ScriptedWrite {
+  path: string
+  content: Buffer | null
+  mode?: FileMode
 }
 
 interface Dir {
@@ -44,8 +63,12 @@ function sha1(type: string, body: Buffer): string {
   return createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex')
 }
 
+function blobBytes(b: Blob): Buffer {
+  return b.content ?? Buffer.from(blobText(b))
+}
+
 function blobOid(b: Blob): string {
-  b.oid ??= sha1('blob', Buffer.from(blobText(b)))
+  b.oid ??= sha1('blob', blobBytes(b))
   return b.oid
 }
 
@@ -61,7 +84,7 @@ function treeOid(d: Dir): string {
   const sorted = [...d.entries].map(([name, node]) => ({name, node, key: sortKey(name, node)})).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
   let size = 0
   const rows = sorted.map(({name, node}) => {
-    const head = `${node.kind === 'tree' ? '40000' : '100644'} ${name}\0`
+    const head = `${node.kind === 'tree' ? '40000' : node.mode ?? '100644'} ${name}\0`
     size += Buffer.byteLength(head) + 20
     return {head, oid: node.kind === 'tree' ? treeOid(node) : blobOid(node)}
   })
@@ -173,9 +196,25 @@ export interface RealRepo {
   readonly real: Map<string, string>
   readonly commits: Map<string, RealCommit>
   nextUid: number
+  /**
+   * A scripted repository's file lists are git's own: its commits are imported into a scratch bare
+   * repository and each commit's files read with `git diff-tree` against its first parent.
+   */
+  scratch?: {dir: string; have: Set<string>}
 }
 
 const states = new WeakMap<WRepoDetail, RealRepo>()
+/** Scripted commits' file writes, by placeholder hash, for repositories built from a script. */
+const scripts = new WeakMap<WRepoDetail, ReadonlyMap<string, readonly ScriptedWrite[]>>()
+
+/**
+ * Mark `detail` as scripted before it is realised: the commits named in `writes` get exactly those
+ * files (bytes and modes), and every commit of the repository, later pushes included, gets the file
+ * list git computes for it.
+ */
+export function attachScript(detail: WRepoDetail, writes: ReadonlyMap<string, readonly ScriptedWrite[]>): void {
+  scripts.set(detail, writes)
+}
 
 export function realState(detail: WRepoDetail): RealRepo | undefined {
   return states.get(detail)
@@ -242,6 +281,7 @@ function applyChanges(state: RealRepo, base: Dir, files: readonly WFile[]): {tre
  */
 export function realise(detail: WRepoDetail): Map<string, string> {
   let state = states.get(detail)
+  const script = scripts.get(detail)
   if (!state) {
     state = {real: new Map(), commits: new Map(), nextUid: 1}
     states.set(detail, state)
@@ -254,8 +294,9 @@ export function realise(detail: WRepoDetail): Map<string, string> {
     c.parents = c.parents.map(map)
     const first = c.parents[0]
     const base = first === undefined ? EMPTY_DIR : (state.commits.get(first)?.tree ?? EMPTY_DIR)
-    const {tree, writes} = applyChanges(state, base, c.files)
-    c.files = diffTrees(base, tree)
+    const scripted = script?.get(c.hash)
+    const {tree, writes} = scripted ? applyScript(state, base, scripted) : applyChanges(state, base, c.files)
+    if (!script) c.files = diffTrees(base, tree)
     const oid = commitOid(tree, c)
     fresh.set(c.hash, oid)
     state.real.set(c.hash, oid)
@@ -269,7 +310,87 @@ export function realise(detail: WRepoDetail): Map<string, string> {
       if (pr.mergeCommit !== null) pr.mergeCommit = map(pr.mergeCommit)
     }
   }
+  if (script && fresh.size > 0) filesFromGit(detail, state, new Set(fresh.values()))
   return fresh
+}
+
+/** A scripted commit's writes on top of its first parent's tree. */
+function applyScript(state: RealRepo, base: Dir, writes: readonly ScriptedWrite[]): {tree: Dir; writes: RealCommit['writes']} {
+  const pending = new Map<string, Blob | null>()
+  const out: RealCommit['writes'] = []
+  for (const w of writes) {
+    const blob: Blob | null = w.content === null ? null : {kind: 'blob', uid: state.nextUid++, lo: 0, hi: 1, content: w.content, mode: w.mode ?? '100644'}
+    pending.set(w.path, blob)
+    out.push({path: w.path, blob})
+  }
+  return {tree: updateAll(base, pending), writes: out}
+}
+
+const EMPTY_TREE_OID = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
+/** The emulator's own git runs see no system or user configuration (renames, quoting, …). */
+const GIT_ENV = {...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0'}
+let scratchRoot: string | null = null
+
+function git(dir: string, args: string[], input?: Buffer | string): Buffer {
+  return execFileSync('git', ['--git-dir', dir, ...args], {input, env: GIT_ENV, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe']})
+}
+
+/**
+ * Import the new commits into the repository's scratch copy, check that git names every one of
+ * them with the hash computed here, and set each new commit's files from `git diff-tree` against
+ * its first parent (the empty tree for a root), with git's rename detection — what Bitbucket's
+ * diffstat shows. A binary file has no lines: 0 added, 0 removed (the diffstat's counts are integers).
+ */
+function filesFromGit(detail: WRepoDetail, state: RealRepo, fresh: ReadonlySet<string>): void {
+  if (!state.scratch) {
+    if (!scratchRoot) {
+      const root = mkdtempSync(join(tmpdir(), 'bb-emulator-scripted-'))
+      scratchRoot = root
+      process.once('exit', () => rmSync(root, {recursive: true, force: true}))
+    }
+    const dir = mkdtempSync(join(scratchRoot, 'repo-'))
+    execFileSync('git', ['init', '--quiet', '--bare', dir], {env: GIT_ENV})
+    state.scratch = {dir, have: new Set()}
+  }
+  const {dir, have} = state.scratch
+  const pieces = [...fastImportStream(detail, have)].map((p) => (typeof p === 'string' ? Buffer.from(p) : p))
+  git(dir, ['fast-import', '--quiet', '--force', '--done'], Buffer.concat(pieces))
+  for (const c of detail.commits) have.add(c.hash)
+  const checked = git(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], [...fresh].map((h) => `${h}\n`).join('')).toString()
+  const missing = checked.split('\n').filter((l) => l !== '' && !l.endsWith(' commit'))
+  if (missing.length > 0) throw new Error(`git hashed scripted commits differently: ${missing.join(', ')}`)
+  for (const c of detail.commits) {
+    if (fresh.has(c.hash)) c.files = diffTreeFiles(dir, c.parents[0] ?? EMPTY_TREE_OID, c.hash)
+  }
+}
+
+const GIT_STATUS: Record<string, WFile['status']> = {A: 'added', C: 'added', D: 'removed', M: 'modified', T: 'modified', R: 'renamed'}
+
+/** `git diff-tree -r -M` between two commits: `--name-status` for statuses, `--numstat` for counts. */
+function diffTreeFiles(dir: string, from: string, to: string): WFile[] {
+  const names = git(dir, ['diff-tree', '-r', '-z', '-M', '--no-commit-id', '--name-status', from, to]).toString('utf8').split('\0')
+  const counts = git(dir, ['diff-tree', '-r', '-z', '-M', '--no-commit-id', '--numstat', from, to]).toString('utf8').split('\0')
+  const files: WFile[] = []
+  let n = 0
+  for (let i = 0; i < names.length - 1;) {
+    const letter = (names[i++] as string).charAt(0)
+    const first = names[i++] as string
+    const second = letter === 'R' || letter === 'C' ? (names[i++] as string) : null
+    // numstat: "added\tremoved\tpath", or "added\tremoved\t" then the old and the new path.
+    const row = counts[n++] as string
+    const [added = '-', removed = '-'] = row.split('\t')
+    if (second !== null) n += 2
+    const status = GIT_STATUS[letter]
+    if (!status) throw new Error(`unexpected git diff status ${letter} in ${to}`)
+    files.push({
+      path: second ?? first,
+      oldPath: letter === 'R' ? first : null,
+      status,
+      linesAdded: added === '-' ? 0 : Number(added),
+      linesRemoved: removed === '-' ? 0 : Number(removed),
+    })
+  }
+  return files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
 }
 
 /** Paths in the tree of a realised commit (what a branch at that commit holds), or null. */
@@ -307,7 +428,7 @@ function data(text: string): string {
  * pointing every branch at its head. Fast-import rebuilds the very same objects, so its hashes equal
  * the realised ones.
  */
-export function* fastImportStream(detail: WRepoDetail, have: ReadonlySet<string>): Generator<string> {
+export function* fastImportStream(detail: WRepoDetail, have: ReadonlySet<string>): Generator<string | Buffer> {
   const state = states.get(detail)
   if (!state) throw new Error('repository detail was not realised')
   const scratch = 'refs/bb-import/tip'
@@ -329,7 +450,11 @@ export function* fastImportStream(detail: WRepoDetail, have: ReadonlySet<string>
     if (first !== undefined) out += `from ${ref(first)}\n`
     for (const p of others) out += `merge ${ref(p)}\n`
     for (const w of real.writes) {
-      out += w.blob ? `M 100644 inline ${quotePath(w.path)}\n${data(blobText(w.blob))}` : `D ${quotePath(w.path)}\n`
+      if (w.blob?.content) {
+        yield `${out}M ${w.blob.mode ?? '100644'} inline ${quotePath(w.path)}\ndata ${w.blob.content.length}\n`
+        yield w.blob.content
+        out = '\n'
+      } else out += w.blob ? `M ${w.blob.mode ?? '100644'} inline ${quotePath(w.path)}\n${data(blobText(w.blob))}` : `D ${quotePath(w.path)}\n`
     }
     yield out + '\n'
   }
@@ -340,5 +465,5 @@ export function* fastImportStream(detail: WRepoDetail, have: ReadonlySet<string>
 /** fast-import's C-style quoting for paths that need it. */
 function quotePath(path: string): string {
   if (!/[\s"\\]/.test(path) && !path.startsWith('"')) return path
-  return `"${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
+  return `"${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`
 }

@@ -48,7 +48,7 @@ function containerNames(flavor: Flavor, index: number): {key: string; name: stri
 /** Repository listing metadata; the generator reads its time window and default branch from here. */
 function makeRepo(seed: number, start: number, container: WContainer, projectKey: string, plan: RepoPlan, ci: number, ri: number, taken: Set<string>, numericId: number): WRepo {
   const rng = rngFor(seed, 'repo', ci, ri)
-  const [baseSlug, baseName] = plan.sandbox ? ['sandbox', 'Sandbox (empty)'] : REPO_NAMES[(ri + ci * 7) % REPO_NAMES.length] as readonly [string, string]
+  const [baseSlug, baseName] = plan.sandbox ? ['sandbox', 'Sandbox (empty)'] : plan.script ? ['edge-cases', 'Git edge cases'] : REPO_NAMES[(ri + ci * 7) % REPO_NAMES.length] as readonly [string, string]
   let slug = baseSlug
   let name = baseName
   // Numbered copies: repository names are never scanned for issue keys, so digits are safe here.

@@ -19,6 +19,8 @@ export interface GitFile {
   /** null for a binary file (git prints "-"). */
   linesAdded: number | null
   linesRemoved: number | null
+  /** git printed "-" for the counts: the file is binary. */
+  binary: boolean
 }
 
 export interface GitCommit {
@@ -34,6 +36,8 @@ export interface GitCommit {
 
 const STATUS: Record<string, CommitFileStatus> = {A: 'added', D: 'removed', M: 'modified', T: 'modified', R: 'renamed', C: 'added'}
 const HASH = /^[0-9a-f]{40}$/
+/** A --numstat row: added, removed (each "-" for a binary file), then the rest is the path. */
+const NUMSTAT = /^(\d+|-)\t(\d+|-)\t([^]*)$/
 
 /** NUL-terminated tokens from a byte stream, decoded as UTF-8 once complete. */
 async function* tokens(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
@@ -89,16 +93,17 @@ export async function* parseLog(stream: Readable | AsyncIterable<Buffer>): Async
         const first = (await next()) ?? ''
         if (letter === 'R' || letter === 'C') raws.push({status, oldPath: letter === 'R' ? first : null, path: (await next()) ?? ''})
         else raws.push({status, oldPath: null, path: first})
-      } else if (/^(\d+|-)\t(\d+|-)\t/.test(t)) {
-        const [added = '-', removed = '-', path = ''] = t.split('\t')
-        // A rename prints an empty path, then the old and the new path.
+      } else if (NUMSTAT.test(t)) {
+        const [, added = '-', removed = '-', path = ''] = NUMSTAT.exec(t) as RegExpExecArray
+        // A rename prints an empty path, then the old and the new path. The path itself may hold
+        // tabs (even start with one), so only the two counts are split off.
         if (path === '') {
           await next()
           await next()
         }
         const raw = raws[counted++]
         if (raw) {
-          commit.files.push({...raw, linesAdded: added === '-' ? null : Number(added), linesRemoved: removed === '-' ? null : Number(removed)})
+          commit.files.push({...raw, linesAdded: added === '-' ? null : Number(added), linesRemoved: removed === '-' ? null : Number(removed), binary: added === '-' || removed === '-'})
         }
       } else if (t === '') {
         // The newline git prints between a header and its file list.
@@ -106,7 +111,7 @@ export async function* parseLog(stream: Readable | AsyncIterable<Buffer>): Async
       token = await next()
     }
     // Files --numstat did not count (cannot happen with both options): keep them, counts unknown.
-    for (const raw of raws.slice(counted)) commit.files.push({...raw, linesAdded: null, linesRemoved: null})
+    for (const raw of raws.slice(counted)) commit.files.push({...raw, linesAdded: null, linesRemoved: null, binary: false})
     yield commit
   }
 }

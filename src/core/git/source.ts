@@ -191,9 +191,21 @@ function isHash(h: string): boolean {
   return /^[0-9a-f]{40}$/.test(h)
 }
 
+/**
+ * Canonical commit files. A binary file has no lines: Cloud's diffstat reports it with 0 added and
+ * 0 removed (its counts are integers, never null), and so does the git path, on both providers.
+ */
 function toFiles(repo: string, c: GitCommit, provider: ProviderKind): CommitFile[] {
   void provider
-  return c.files.map((f) => ({repo, commit: c.hash, path: f.path, oldPath: f.oldPath, status: f.status, linesAdded: f.linesAdded, linesRemoved: f.linesRemoved}))
+  return c.files.map((f) => ({
+    repo,
+    commit: c.hash,
+    path: f.path,
+    oldPath: f.oldPath,
+    status: f.status,
+    linesAdded: f.binary ? 0 : f.linesAdded,
+    linesRemoved: f.binary ? 0 : f.linesRemoved,
+  }))
 }
 
 /**
