@@ -1,46 +1,154 @@
 /**
- * Commits and commit files of one Cloud repository via REST and via git, side by side: REST and git
- * requests, wall time, peak RSS, mirror disk, and the cost of a no-change re-sync. The emulator runs in
- * this process without rate limits. Usage: npx tsx bench/git-vs-rest.ts [dataset] (default a
- * 10,000-commit repository: custom-1x1x20x10000).
+ * `npm run bench -- --only git`: commits and commit files via REST and via git, side by side in one run,
+ * on a 10,000-commit Cloud repository and on the `large` dataset. The built CLI syncs into a fresh store
+ * against the emulator in its own process (no latency, no rate limit); the emulator's own counters give
+ * the REST and git requests each path made. Figures: REST requests for commits + files, git requests,
+ * wall time, the CLI's peak RSS, disk per mirror, a no-change re-sync, and the Cloud budget-hours a first
+ * full sync needs on each path (REST 1,000/h per user; git its own 60,000/h).
  */
-import {mkdtempSync, rmSync} from 'node:fs'
-import {execFileSync} from 'node:child_process'
-import {tmpdir} from 'node:os'
+import {execFileSync, type ChildProcess} from 'node:child_process'
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
-import {createHttpClient} from '../src/core/http/client.js'
-import {fetchCloneUrl} from '../src/core/git/clone-url.js'
-import {GitCommitSource} from '../src/core/git/source.js'
-import {createProvider} from '../src/core/provider/index.js'
-import {openStore} from '../src/core/store/open.js'
-import {runSync} from '../src/core/sync/engine.js'
-import {startEmulator} from '../emulator/index.js'
 
-const dataset = process.argv[2] ?? 'custom-1x1x20x10000'
-const emu = await startEmulator({flavor: 'cloud', dataset, seed: 7, rateLimit: null})
-const cred = await emu.admin.demoCredential()
-const t0 = Date.now()
-for (const c of emu.world.containers()) for (const r of emu.world.repos(c.key)) emu.world.detail(`${r.container}/${r.slug}`)
-console.log('world', Date.now() - t0, 'ms')
-for (const mode of ['git', 'rest']) {
-  const dir = mkdtempSync(join(tmpdir(), 'gb-'))
-  const store = await openStore(join(dir, 'db.sqlite'))
-  const client = createHttpClient({baseUrl: emu.apiBase, provider: 'cloud', credentials: [{id: 'd/1', principal: 'u', authorization: async () => cred.authorization, secrets: () => [cred.token]}], limiter: {requestsPerWindow: 1e9}})
-  const provider = createProvider({kind: 'cloud', connection: 'default', client})
-  const source = mode === 'git' ? new GitCommitSource({provider: 'cloud', connection: 'default', connectionUrl: emu.apiBase, gitDir: join(dir, 'mirrors'), rest: provider, authorization: async () => cred.authorization, cloneUrl: (repo, s) => fetchCloneUrl(client, 'cloud', repo, s)}) : undefined
-  const before = emu.stats()
-  const start = Date.now()
-  await runSync({connection: 'default', concurrency: 4, prs: false, reviews: false}, {provider, ...(source ? {commitSource: source} : {}), store, emit: () => undefined})
-  const after = emu.stats()
-  const routes = Object.fromEntries(Object.entries(after.byRoute).map(([k, v]) => [k, v - (before.byRoute[k] ?? 0)]).filter(([, v]) => (v as number) > 0))
-  const disk = mode === 'git' ? execFileSync('du', ['-sk', join(dir, 'mirrors')]).toString().split('\t')[0] + ' KiB' : '-'
-  console.log(JSON.stringify({mode, rest: after.total - before.total, git: after.git - before.git, wallMs: Date.now() - start, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), disk, routes}))
-  // no-change re-sync
-  const b2 = emu.stats()
-  const source2 = mode === 'git' ? new GitCommitSource({provider: 'cloud', connection: 'default', connectionUrl: emu.apiBase, gitDir: join(dir, 'mirrors'), rest: provider, authorization: async () => cred.authorization, cloneUrl: (repo, s) => fetchCloneUrl(client, 'cloud', repo, s)}) : undefined
-  await runSync({connection: 'default', concurrency: 4, prs: false, reviews: false}, {provider, ...(source2 ? {commitSource: source2} : {}), store, emit: () => undefined})
-  const a2 = emu.stats()
-  console.log(JSON.stringify({mode, resync: true, rest: a2.total - b2.total, git: a2.git - b2.git}))
-  await store.close(); await client.close(); rmSync(dir, {recursive: true, force: true})
+import type {EmuInfo, SyncRun} from './run.js'
+
+export interface GitBenchDeps {
+  startEmu(options: object): Promise<{info: EmuInfo; proc: ChildProcess}>
+  stopEmu(proc: ChildProcess): Promise<void>
+  runSync(info: EmuInfo, dir: string, extra: string[]): Promise<SyncRun>
+  scratch: string
+  quick: boolean
+  log(line: string): void
 }
-await emu.close()
+
+/** Cloud's budgets per user and rolling hour. */
+const CLOUD_REST_PER_HOUR = 1000
+const CLOUD_GIT_PER_HOUR = 60_000
+
+interface Counters {
+  rest: number
+  git: number
+  byRoute: Record<string, number>
+}
+
+async function counters(info: EmuInfo): Promise<Counters> {
+  const res = await fetch(`${info.url}/_admin/stats`)
+  const body = (await res.json()) as {total: number; git: number; byRoute: Record<string, number>}
+  return {rest: body.total, git: body.git, byRoute: body.byRoute}
+}
+
+function delta(before: Counters, after: Counters): Counters {
+  const byRoute: Record<string, number> = {}
+  for (const [route, n] of Object.entries(after.byRoute)) {
+    const d = n - (before.byRoute[route] ?? 0)
+    if (d > 0) byRoute[route] = d
+  }
+  return {rest: after.rest - before.rest, git: after.git - before.git, byRoute}
+}
+
+/** Requests whose route matches, summed. */
+function routes(c: Counters, pattern: RegExp): number {
+  return Object.entries(c.byRoute).reduce((n, [route, k]) => (pattern.test(route) ? n + k : n), 0)
+}
+
+interface Measured {
+  label: string
+  repos: number
+  commits: number
+  files: number
+  git: {run: SyncRun; used: Counters; resync: Counters; diskKiB: number; mirrors: number}
+  rest: {run: SyncRun | null; used: Counters | null; planned: {requests: number; low: number; high: number} | null}
+}
+
+const fmt = (n: number, d = 2): string => n.toLocaleString('en-US', {maximumFractionDigits: d, minimumFractionDigits: d})
+const int = (n: number): string => Math.round(n).toLocaleString('en-US')
+
+async function measure(deps: GitBenchDeps, label: string, dataset: string, restInFull: boolean): Promise<Measured> {
+  const {info, proc} = await deps.startEmu({dataset})
+  const dir = mkdtempSync(join(deps.scratch, 'git-'))
+  const mirrors = join(dir, 'mirrors')
+  const common = ['--no-prs', '--concurrency', '4']
+  try {
+    deps.log(`  ${label}: via git…`)
+    const gitArgs = [...common, '--commits-from', 'git', '--git-dir', mirrors]
+    let before = await counters(info)
+    const gitRun = await deps.runSync(info, dir, gitArgs)
+    const used = delta(before, await counters(info))
+    deps.log(`    ${used.rest} REST, ${used.git} git, ${(gitRun.wallMs / 1000).toFixed(1)} s, ${gitRun.peakRssMb.toFixed(0)} MB`)
+    const diskKiB = Number(execFileSync('du', ['-sk', mirrors]).toString().split('\t')[0])
+    let mirrorCount = 0
+    for (const connection of readdirSync(mirrors)) for (const owner of readdirSync(join(mirrors, connection))) mirrorCount += readdirSync(join(mirrors, connection, owner)).length
+    // A saved selection names its repositories: the re-sync does not list them again.
+    before = await counters(info)
+    await deps.runSync(info, dir, [...gitArgs, ...info.repos.flatMap((r) => ['--repo', r])])
+    const resync = delta(before, await counters(info))
+    deps.log(`    no-change re-sync: ${resync.rest} REST, ${resync.git} git`)
+
+    const restDir = mkdtempSync(join(deps.scratch, 'rest-'))
+    const restArgs = [...common, '--commits-from', 'rest']
+    deps.log(`  ${label}: REST planned (sync --plan)…`)
+    const planRun = await deps.runSync(info, restDir, [...restArgs, '--plan'])
+    const plan = planRun.plan
+    if (!plan) throw new Error('sync --plan printed no planSummary')
+    const planned = {requests: plan.estimatedRequests, low: plan.requests.low, high: plan.requests.high}
+    deps.log(`    planned ${planned.requests} (${planned.low}–${planned.high})`)
+    let rest: Measured['rest'] = {run: null, used: null, planned}
+    if (restInFull) {
+      deps.log(`  ${label}: via REST…`)
+      before = await counters(info)
+      const run = await deps.runSync(info, restDir, restArgs)
+      rest = {run, used: delta(before, await counters(info)), planned}
+      deps.log(`    ${rest.used?.rest} REST, ${(run.wallMs / 1000).toFixed(1)} s, ${run.peakRssMb.toFixed(0)} MB`)
+    }
+    rmSync(restDir, {recursive: true, force: true})
+    return {
+      label, repos: info.repos.length, commits: gitRun.summary.counts.commit ?? 0, files: gitRun.summary.counts.commitFile ?? 0,
+      git: {run: gitRun, used, resync, diskKiB, mirrors: mirrorCount}, rest,
+    }
+  } finally {
+    await deps.stopEmu(proc)
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+function rows(m: Measured): string[] {
+  const target = 3 * m.repos + Math.ceil(m.commits / 100)
+  const g = m.git
+  const diffstats = (c: Counters): number => routes(c, /diffstat/)
+  const gitLine = `| ${m.label} | git | ${int(g.used.rest)} (${int(diffstats(g.used))} diffstats) | target ≤ ${int(target)} | ${int(g.used.git)} | ${fmt(g.run.wallMs / 1000, 1)} s | ${fmt(g.run.peakRssMb, 0)} MB | ${fmt(g.diskKiB / 1024 / Math.max(1, g.mirrors), 1)} MiB (${int(g.mirrors)} ${g.mirrors === 1 ? 'mirror' : 'mirrors'}) | ${fmt(g.resync.rest / m.repos)} REST + ${fmt(g.resync.git / m.repos)} git | **${fmt(Math.max(g.used.rest / CLOUD_REST_PER_HOUR, g.used.git / CLOUD_GIT_PER_HOUR))} h** |`
+  const r = m.rest
+  const planned = r.planned ? `${int(r.planned.requests)}${r.planned.low === r.planned.high ? ' (exact)' : ` (${int(r.planned.low)}–${int(r.planned.high)})`}` : '—'
+  const restLine = r.run && r.used
+    ? `| ${m.label} | REST | ${int(r.used.rest)} (${int(diffstats(r.used))} diffstats) | ${planned} | ${int(r.used.git)} | ${fmt(r.run.wallMs / 1000, 1)} s | ${fmt(r.run.peakRssMb, 0)} MB | — | — | **${fmt(r.used.rest / CLOUD_REST_PER_HOUR)} h** |`
+    : `| ${m.label} | REST (not run: planned) | — | ${planned} | 0 | — | — | — | — | **${fmt((r.planned?.requests ?? 0) / CLOUD_REST_PER_HOUR)} h** (planned) |`
+  return [gitLine, restLine]
+}
+
+export async function benchGitChannel(deps: GitBenchDeps): Promise<string> {
+  deps.log('commits from git vs REST…')
+  const big = deps.quick ? 'custom-1x1x20x2000' : 'custom-1x1x20x10000'
+  const many = deps.quick ? 'custom-2x4x20x400' : 'large'
+  const one = await measure(deps, `1 repository × ${deps.quick ? '2,000' : '10,000'} commits`, big, true)
+  const large = await measure(deps, deps.quick ? '8 repositories × 400 commits' : '`large`', many, deps.quick)
+  const table = [...rows(one), ...rows(large)].join('\n')
+  return `## Commits from git vs REST
+
+\`sync --no-prs --concurrency 4 --commits-from git|rest\` (the built CLI, a fresh SQLite store each) against the Cloud
+emulator in its own process, no latency, no rate limit: ${big} (one repository, ${int(one.commits)} commits,
+${int(one.files)} commit files) and ${deps.quick ? many : `the \`large\` dataset (${int(large.repos)} repositories, ${int(large.commits)} commits, ${int(large.files)} commit files)`}.
+Requests are the emulator's own counts. REST target on the git path: ≤ 3 per repository + 1 per 100 commits (the
+commit listing gives each author's Bitbucket account; the clone link comes from the repository). Peak RSS is the
+CLI's Node process (\`maxRSS\`; the \`git\` processes it runs are not included). The no-change re-sync names the
+repositories (\`--repo\`, as a saved selection does) and is counted per repository. Budget-hours: what a first full
+sync costs a Cloud user, REST at ${int(CLOUD_REST_PER_HOUR)}/h and git at ${int(CLOUD_GIT_PER_HOUR)}/h, the two spent side by side (the larger of the two).
+The REST rows also give \`sync --plan --no-prs --commits-from rest\` (its midpoint, and its range where Cloud cannot count).
+${large.rest.run ? '' : `The REST path of \`large\` (one diffstat request per commit) was not run here: its count is the plan's.
+`}Command: \`npm run bench -- --only git${deps.quick ? ' --quick' : ''}\`.
+
+| dataset | path | REST requests (commits + files) | REST: git target / plan | git requests | wall | peak RSS | disk per mirror | no-change re-sync per repo | Cloud budget-hours |
+|---|---|---|---|---|---|---|---|---|---|
+${table}
+
+Targets: git path ≤ 3 REST per repository + 1 per 100 commits; peak RSS ≤ 200 MB and flat; a no-change re-sync ≤ 2 git
+and ≤ 2 REST requests per repository; \`large\` ≤ 3 budget-hours via git (≈ 200 h via REST).`
+}

@@ -3,7 +3,7 @@
  * Every figure is a ratio against a baseline run side by side in the same invocation.
  *   --quick     smaller datasets (minutes → seconds), for trying the harness
  *   --only a,b  run only some sections: coldstart, listing, sidebyside, large, ratelimit, rss, store, nochange,
- *               workers, webhooks, plan, plan-large, storm429
+ *               workers, webhooks, plan, plan-large, storm429, git (git only when named: it syncs the large dataset)
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -24,7 +24,7 @@ const onlyArg = args[args.indexOf('--only') + 1]
 const only = args.includes('--only') && onlyArg ? new Set(onlyArg.split(',')) : null
 const want = (s: string) => !only || only.has(s)
 
-interface EmuInfo {
+export interface EmuInfo {
   url: string
   apiBase: string
   email: string
@@ -62,7 +62,7 @@ async function baselineOnFreshEmulator(emuOptions: object, o: Omit<BaselineOptio
   }
 }
 
-interface Summary {
+export interface Summary {
   type: 'summary'
   counts: Record<string, number>
   requests: number
@@ -72,14 +72,14 @@ interface Summary {
   complete: boolean
 }
 
-interface PlanSummary {
+export interface PlanSummary {
   type: 'planSummary'
   estimatedRequests: number
   requests: {low: number; high: number}
   planRequests: number
 }
 
-interface SyncRun {
+export interface SyncRun {
   summary: Summary
   wallMs: number
   peakRssMb: number
@@ -371,6 +371,11 @@ Command: \`npm run bench -- --only ${only?.has('plan-large') ? 'plan-large' : 'p
 ${rows.join('\n')}
 
 Targets: planned / made within 0.75–1.25; made / minimum ≤ 1.00.`)
+    }
+
+    if (only?.has('git')) {
+      const {benchGitChannel} = await import('./git-vs-rest.js')
+      sections.push(await benchGitChannel({startEmu, stopEmu, runSync, scratch, quick, log}))
     }
 
     if (want('storm429')) {
