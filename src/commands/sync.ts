@@ -77,10 +77,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     // time in a process that mostly waits on the network. The flag is read at every collection.
     const {setFlagsFromString} = await import('node:v8')
     setFlagsFromString('--heap-growing-percent=50')
-    const [{runSync, httpEventBridge, startGate, parseSince, parseConcurrency}, {openConnection}, {openStore}, {runLongOperation}] = await Promise.all([
+    const [{runSync, httpEventBridge, startGate, parseSince, parseConcurrency}, {runLongOperation}] = await Promise.all([
       import('../core/sync/index.js'),
-      import('../core/connection.js'),
-      import('../core/store/index.js'),
       import('../runner.js'),
     ])
     const json = this.jsonEnabled()
@@ -122,9 +120,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
             if (event.type === 'summary') emitted = true
             gated(event)
           }
-          const opened = await openConnection({
+          const opened = await this.ctx.openConnection({
             name: flags.connection,
-            env,
             onEvent: httpEventBridge(sink),
             // Through the event stream, not straight to stderr: a line written under the live dashboard
             // would shift the terminal and leave a stale line behind.
@@ -132,7 +129,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
             waitDeadline: flags['max-wait'] === undefined ? undefined : clock.now() + flags['max-wait'] * 1000,
             signal,
           })
-          const store = await openStore(flags.store, processEnv).catch(async (error: unknown) => {
+          const store = await this.ctx.openStore(flags.store).catch(async (error: unknown) => {
             await opened.close()
             throw error
           })
@@ -142,7 +139,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
               const {runQueued} = await import('../core/workers/sync-queued.js')
               const result = await runQueued({
                 opened, store, storeUrl: flags.store, repos: flags.repo ?? [], workers: flags.workers ?? null,
-                env, emit: sink, signal, concurrency,
+                env, open: (options) => this.ctx.openConnection(options), emit: sink, signal, concurrency,
               })
               if (result.summary === null) {
                 // --enqueue: no sync ran, so no summary; one line says what was queued (after the renderer is done).

@@ -25,6 +25,10 @@ export interface OpenConnectionOptions {
   provider?: ProviderKind
   url?: string
   dispatcher?: Dispatcher
+  /** The dispatcher for a connection's CA file (the command context's, shared and closed by it); `dispatcher` wins. */
+  dispatcherFor?: (caFile: string | undefined) => Dispatcher
+  /** The raw environment the client reads proxies and BB_INTEGRATE_DEBUG from. */
+  processEnv?: NodeJS.ProcessEnv
   onEvent?: (event: HttpEvent) => void
   waitDeadline?: number
   /** Checked before anything is read; requests take their own signals. */
@@ -38,6 +42,13 @@ export interface OpenConnectionOptions {
   /** Extra client options (timeouts, retry policy) — tests and `validate`. */
   http?: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'limiter' | 'random' | 'userAgent' | 'sharedBudget'>>
 }
+
+/**
+ * What a caller that owns the wiring (config, secret stores, dispatcher) hands a service: open a
+ * connection by name with the rest already applied. `env` may be narrowed (e.g. without the env token).
+ */
+export type ConnectionOpener = (options?: ConnectOptions) => Promise<OpenedConnection>
+export type ConnectOptions = Omit<OpenConnectionOptions, 'env' | 'config' | 'dispatcher' | 'dispatcherFor' | 'processEnv' | 'clock'> & {env?: BbEnv}
 
 export interface OpenedConnection {
   connection: Connection
@@ -75,19 +86,21 @@ export async function openConnection(options: OpenConnectionOptions): Promise<Op
     const resolve = options.secretStore
       ? toResolver(options.secretStore)
       : createSecretStoreResolver({configDir: config.dir, warn, keychainTimeoutMs: env.keychainTimeoutMs})
-    credentials = await storedCredentials(connection, {resolve, config, warn, now, dispatcher: options.dispatcher})
+    credentials = await storedCredentials(connection, {resolve, config, warn, now, dispatcher: options.dispatcher ?? options.dispatcherFor?.(connection.caFile)})
     source = 'config'
   }
 
   // BB_INTEGRATE_RATE_LIMIT overrides the budget for this run only (a scaled Cloud plan, a DC admin setting).
   if (env.rateLimitPerHour) connection = {...connection, rateLimitPerHour: env.rateLimitPerHour}
+  const dispatcher = options.dispatcher ?? options.dispatcherFor?.(connection.caFile)
 
   const client = createHttpClient({
     baseUrl: apiBaseUrl(connection),
     credentials,
     provider: connection.provider,
-    dispatcher: options.dispatcher,
+    dispatcher,
     caFile: connection.caFile,
+    ...(options.processEnv ? {env: options.processEnv} : {}),
     waitDeadline: options.waitDeadline,
     onEvent: options.onEvent,
     clock: options.clock,

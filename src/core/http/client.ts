@@ -5,7 +5,7 @@ import {backoffDelay, parseRetryAfter} from './backoff.js'
 import {ledgerKey} from './budget-ledger.js'
 import {CredentialPool} from './credential-pool.js'
 import {httpDebugFromEnv} from './debug.js'
-import {createDefaultDispatcher, proxyConfigured} from './dispatcher.js'
+import {createDefaultDispatcher, routesThroughProxy} from './dispatcher.js'
 import {readErrorBody} from './error-body.js'
 import {classifyTransportError, describeTransportFailure} from './network-errors.js'
 import {checkSameOrigin, resolveRequestUrl} from './origin-guard.js'
@@ -45,7 +45,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   if (!(timeoutMs > 0)) throw new UsageError(`The HTTP timeout must be positive (got ${timeoutMs}).`)
   const ownsDispatcher = options.dispatcher === undefined
   const dispatcher: Dispatcher = options.dispatcher ?? createDefaultDispatcher({caFile: options.caFile, env: options.env})
-  const proxied = ownsDispatcher && proxyConfigured(options.env)
+  const proxied = routesThroughProxy(dispatcher)
   const userAgent = options.userAgent ?? 'bb-integrate'
   const stats: HttpStats = {requests: 0, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0}
   let closed = false

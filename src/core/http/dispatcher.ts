@@ -20,7 +20,7 @@ export function createDefaultDispatcher(options: DefaultDispatcherOptions = {}):
   // Empty strings, not undefined: undici would otherwise fall back to process.env behind our back.
   const env = options.env ?? process.env
   const tls = options.caFile === undefined ? {} : {ca: [...rootCertificates, ...extraCerts(env), readCaFile(options.caFile)]}
-  return new EnvHttpProxyAgent({
+  const agent = new EnvHttpProxyAgent({
     httpProxy: env.http_proxy || env.HTTP_PROXY || '',
     httpsProxy: env.https_proxy || env.HTTPS_PROXY || '',
     noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
@@ -29,6 +29,15 @@ export function createDefaultDispatcher(options: DefaultDispatcherOptions = {}):
     connect: tls,
     requestTls: tls,
   })
+  if (proxyConfigured(env)) proxied.add(agent)
+  return agent
+}
+
+const proxied = new WeakSet<Dispatcher>()
+
+/** Whether this dispatcher was built to route through a proxy from its environment (for error remedies). */
+export function routesThroughProxy(dispatcher: Dispatcher): boolean {
+  return proxied.has(dispatcher)
 }
 
 // An explicit `ca` replaces Node's whole default store, NODE_EXTRA_CA_CERTS included: add them back.

@@ -43,11 +43,13 @@ export function parseStoreUrl(url: string | undefined, env: NodeJS.ProcessEnv = 
 export interface OpenStoreOptions {
   /** Read an existing store only: never create, migrate or write one (`export`). */
   readOnly?: boolean
+  /** Where a relative SQLite path is resolved from (the command's working directory). */
+  cwd?: string
 }
 
 /** Open (creating and migrating as needed) the store. Drivers load lazily: `--help` stays fast. */
 export async function openStore(url?: string, env: NodeJS.ProcessEnv = process.env, options: OpenStoreOptions = {}): Promise<Store> {
-  const location = parseStoreUrl(url, env)
+  const location = parseStoreUrl(url, env, options.cwd)
   const {SqlStore} = await import('./sql-store.js')
   const readOnly = options.readOnly ?? false
   if (location.dialect === 'postgres') {

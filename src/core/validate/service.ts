@@ -6,7 +6,7 @@ import {createSecretStoreResolver, toResolver, type SecretStoreResolver} from '.
 import type {SecretStore} from '../auth/types.js'
 import type {Connection} from '../config/schema.js'
 import {ConfigStore} from '../config/store.js'
-import {openConnection, type OpenedConnection} from '../connection.js'
+import {openConnection, type ConnectionOpener, type OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {UsageError} from '../errors.js'
 import {httpPreset, type HttpPreset} from '../http/presets.js'
@@ -25,6 +25,8 @@ export interface ValidateOptions {
   config?: ConfigStore
   secretStore?: SecretStore | SecretStoreResolver
   dispatcher?: Dispatcher
+  /** Opens the connection with the caller's wiring (the command context); config and secret stores should be the same. */
+  open?: ConnectionOpener
   signal?: AbortSignal
   now?: () => number
 }
@@ -82,10 +84,11 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
   }
   if (!openError) {
     try {
-      opened = await openConnection({
-        name, env, config, secretStore: resolve, dispatcher: options.dispatcher, signal: options.signal,
+      const request = {
+        name, env, secretStore: resolve, signal: options.signal,
         warn: () => undefined, http: validateHttpOptions(timeoutMs), waitDeadline: now() + Math.min(2000, timeoutMs / 2),
-      })
+      }
+      opened = await (options.open ? options.open(request) : openConnection({...request, config, dispatcher: options.dispatcher}))
     } catch (err) {
       // "No connection" is the config row's finding; anything else (keychain, bad secret) is reported with it.
       if (!(err instanceof UsageError && err.code === 'no_connection')) openError = err

@@ -1,4 +1,4 @@
-import type {OpenedConnection} from '../connection.js'
+import type {ConnectionOpener, OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {InterruptedError} from '../errors.js'
 import type {Store} from '../store/types.js'
@@ -16,6 +16,8 @@ export interface QueuedInput {
   /** null: only enqueue. */
   workers: number | null
   env: BbEnv
+  /** Opens the workers' connections with the caller's wiring. */
+  open?: ConnectionOpener
   emit: SyncEventSink
   signal: AbortSignal
   concurrency: number
@@ -53,7 +55,7 @@ export async function runQueued(input: QueuedInput): Promise<QueuedResult> {
     let requests = 0
     const mine = new Set(targets)
     await runWorker({
-      queue, store: input.store, env: input.env, concurrency: input.workers, signal, untilDrained: true,
+      queue, store: input.store, env: input.env, open: input.open, concurrency: input.workers, signal, untilDrained: true,
       syncConcurrency: input.concurrency,
       syncEvents: emit,
       emit: (event) => {

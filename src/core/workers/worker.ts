@@ -4,7 +4,7 @@ import {hostname} from 'node:os'
 import {parseCronItems, run} from 'graphile-worker'
 import type {Job, Runner, Task, WorkerEvents} from 'graphile-worker'
 
-import {openConnection} from '../connection.js'
+import {openConnection, type ConnectionOpener} from '../connection.js'
 import type {OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {BbError, InterruptedError, UsageError} from '../errors.js'
@@ -32,6 +32,8 @@ export interface WorkerOptions {
   store: Store
   env: BbEnv
   processEnv?: NodeJS.ProcessEnv
+  /** Opens a job's connection with the caller's wiring (the command context); default: from `env` alone. */
+  open?: ConnectionOpener
   /** Jobs run at once in this process. */
   concurrency: number
   /** Repositories' API calls in flight inside one job. */
@@ -108,10 +110,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       const scaled = windowMs !== DEFAULT_WINDOW_MS
         ? {limiter: {requestsPerWindow: options.env.rateLimitPerHour ?? 1000, windowMs: windowMs * 60}}
         : {}
-      opened = openConnection({
+      const request = {
         name, env: options.env, http: {sharedBudget: budget, ...scaled},
-        warn: (message) => emit({type: 'warning', message: message.replace(/^Warning: /, '')}),
-      }).then((o) => {
+        warn: (message: string) => emit({type: 'warning', message: message.replace(/^Warning: /, '')}),
+      }
+      opened = (options.open ? options.open(request) : openConnection(request)).then((o) => {
         const limit = o.connection.rateLimitPerHour ?? (o.connection.provider === 'cloud' ? 1000 : null)
         // Data Center paces on its own headers; its ledger row then only carries pauses (Retry-After, 429).
         const plan = limit === null ? {...planWindows(1_000_000, windowMs), cap: 2_147_483_647} : planWindows(limit, windowMs)
