@@ -27,7 +27,7 @@ for (const mode of ['git', 'rest']) {
   const store = await openStore(join(dir, 'db.sqlite'))
   const client = createHttpClient({baseUrl: emu.apiBase, provider: 'cloud', credentials: [{id: 'd/1', principal: 'u', authorization: async () => cred.authorization, secrets: () => [cred.token]}], limiter: {requestsPerWindow: 1e9}})
   const provider = createProvider({kind: 'cloud', connection: 'default', client})
-  const source = mode === 'git' ? new GitCommitSource({provider: 'cloud', connection: 'default', connectionUrl: emu.apiBase, gitDir: join(dir, 'mirrors'), rest: provider, authorization: async () => cred.authorization, cloneUrl: (repo, s) => fetchCloneUrl(client, 'cloud', repo, s)}) : undefined
+  const source = mode === 'git' ? new GitCommitSource({env: process.env, provider: 'cloud', connection: 'default', connectionUrl: emu.apiBase, gitDir: join(dir, 'mirrors'), rest: provider, authorization: async () => cred.authorization, cloneUrl: (repo, s) => fetchCloneUrl(client, 'cloud', repo, s)}) : undefined
   const before = emu.stats()
   const start = Date.now()
   await runSync({connection: 'default', concurrency: 4, prs: false, reviews: false}, {provider, ...(source ? {commitSource: source} : {}), store, emit: () => undefined})
@@ -37,7 +37,7 @@ for (const mode of ['git', 'rest']) {
   console.log(JSON.stringify({mode, rest: after.total - before.total, git: after.git - before.git, wallMs: Date.now() - start, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), disk, routes}))
   // no-change re-sync
   const b2 = emu.stats()
-  const source2 = mode === 'git' ? new GitCommitSource({provider: 'cloud', connection: 'default', connectionUrl: emu.apiBase, gitDir: join(dir, 'mirrors'), rest: provider, authorization: async () => cred.authorization, cloneUrl: (repo, s) => fetchCloneUrl(client, 'cloud', repo, s)}) : undefined
+  const source2 = mode === 'git' ? new GitCommitSource({env: process.env, provider: 'cloud', connection: 'default', connectionUrl: emu.apiBase, gitDir: join(dir, 'mirrors'), rest: provider, authorization: async () => cred.authorization, cloneUrl: (repo, s) => fetchCloneUrl(client, 'cloud', repo, s)}) : undefined
   await runSync({connection: 'default', concurrency: 4, prs: false, reviews: false}, {provider, ...(source2 ? {commitSource: source2} : {}), store, emit: () => undefined})
   const a2 = emu.stats()
   console.log(JSON.stringify({mode, resync: true, rest: a2.total - b2.total, git: a2.git - b2.git}))

@@ -11,6 +11,7 @@ import type {SecretStoreResolver} from './core/auth/stores.js'
 import type {SecretStore} from './core/auth/types.js'
 import type {ConfigStore} from './core/config/store.js'
 import type {ConnectOptions, OpenConnectionOptions} from './core/connection.js'
+import {httpDebugFromEnv} from './core/http/debug.js'
 
 export interface FactoryOverrides {
   /** Every secret, wherever its metadata says it lives, from this store or resolver (tests: a MemoryStore). */
@@ -25,13 +26,14 @@ export function withFactories(parts: ContextParts, overrides: FactoryOverrides =
   const warn = (message: string): void => {
     parts.io.stderr.write(message + '\n')
   }
+  const httpDebug = httpDebugFromEnv(parts.processEnv, (text) => parts.io.stderr.write(text))
   let config: Promise<ConfigStore> | undefined
   const secrets = new Map<string, Promise<SecretStoreResolver>>()
   const dispatchers = new Map<string, Dispatcher>()
   let createDispatcher: ((caFile: string | undefined) => Dispatcher) | undefined
 
   const configStore = (): Promise<ConfigStore> =>
-    (config ??= import('./core/config/store.js').then(({ConfigStore}) => new ConfigStore({configDir: parts.env.configDir})))
+    (config ??= import('./core/config/store.js').then(({ConfigStore}) => new ConfigStore({configDir: parts.env.configDir, env: parts.processEnv})))
 
   const secretStores = (options: SecretStoresOptions = {}): Promise<SecretStoreResolver> => {
     const keychainTimeoutMs = options.keychainTimeoutMs ?? parts.env.keychainTimeoutMs
@@ -81,6 +83,7 @@ export function withFactories(parts: ContextParts, overrides: FactoryOverrides =
       ...options,
       env: options.env ?? parts.env,
       processEnv: parts.processEnv,
+      ...(httpDebug ? {debug: httpDebug} : {}),
       config: store,
       secretStore: resolver,
       dispatcherFor,
@@ -89,6 +92,7 @@ export function withFactories(parts: ContextParts, overrides: FactoryOverrides =
 
   return {
     ...parts,
+    ...(httpDebug ? {httpDebug} : {}),
     configStore,
     secretStores,
     async httpDispatcher(caFile) {

@@ -13,6 +13,7 @@ import type {Clock} from './core/clock.js'
 import type {ConfigStore} from './core/config/store.js'
 import type {ConnectOptions, OpenedConnection} from './core/connection.js'
 import type {BbEnv} from './core/env.js'
+import type {HttpEvent} from './core/http/types.js'
 import type {OpenStoreOptions} from './core/store/open.js'
 import type {Store} from './core/store/types.js'
 import type {OpenedWebhooks} from './core/webhooks/open.js'
@@ -60,6 +61,8 @@ export interface CommandContext {
    * warnings on stderr unless `quiet` (validate reports them as findings instead).
    */
   secretStores(options?: SecretStoresOptions): Promise<SecretStoreResolver>
+  /** BB_INTEGRATE_DEBUG=http: prints each redacted request/response event on stderr; undefined otherwise. */
+  httpDebug?: (event: HttpEvent) => void
   /** The HTTP dispatcher for a CA file (proxies from this context's env), built once each, closed by close(). */
   httpDispatcher(caFile?: string): Promise<Dispatcher>
   /** A connection by name (default: --connection / BB_INTEGRATE_CONNECTION / the default) with this context's wiring. */

@@ -27,7 +27,7 @@ connections that no longer exist.`
       import('../core/git/choose.js'),
       import('../core/git/cache.js'),
     ])
-    const gitDir = flags['git-dir'] ?? defaultGitDir()
+    const gitDir = flags['git-dir'] ?? defaultGitDir(this.ctx.processEnv)
     const mirrors = listMirrors(gitDir)
     let pruned: typeof mirrors = []
     if (flags.prune) {

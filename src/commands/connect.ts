@@ -168,7 +168,7 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       for (let attempt = 1; !result; attempt++) {
         try {
           const asked = request(answers)
-          result = await connect(asked, {...deps, dispatcher: await this.ctx.httpDispatcher(asked.caFile)})
+          result = await connect(asked, {...deps, dispatcher: await this.ctx.httpDispatcher(asked.caFile), ...(this.ctx.httpDebug ? {http: {debug: this.ctx.httpDebug}} : {})})
         } catch (error) {
           // A token typed into the wizard and refused by Bitbucket: say why and ask again (three tries).
           if (!typedSecret || attempt >= 3 || !(error instanceof AuthError)) throw error

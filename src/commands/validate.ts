@@ -31,6 +31,7 @@ failures are check rows too and exit 1, not 3, so CI always gets the full report
     const report = await validateConnection({
       env, name: flags.connection, strict: flags.strict, timeoutMs,
       config: await this.ctx.configStore(),
+      processEnv: this.ctx.processEnv,
       // Validate reports a plain secrets file or a slow keychain as findings, and must not wait 10 s on one.
       secretStore: await this.ctx.secretStores({quiet: true, keychainTimeoutMs: env.keychainTimeoutMs ?? Math.min(3000, timeoutMs)}),
       open: (options) => this.ctx.openConnection(options),

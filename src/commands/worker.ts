@@ -34,7 +34,8 @@ stderr, NDJSON on stdout with --json.`
       import('../ui/worker-lines.js'),
     ])
     const json = this.jsonEnabled()
-    const emit = json ? lines.workerNdjson() : lines.workerPlain()
+    const {io} = this.ctx
+    const emit = json ? lines.workerNdjson((line) => io.stdout.write(line)) : lines.workerPlain((line) => io.stderr.write(line))
     const {env} = this.ctx
     const catchUp = flags['catch-up'].trim()
     let catchUpConnections: string[] = []
@@ -53,7 +54,7 @@ stderr, NDJSON on stdout with --json.`
     })
     const controller = new AbortController()
     const {onStopSignals} = await import('../core/workers/signals.js')
-    const offSignals = onStopSignals(() => controller.abort(), () => this.ctx.signals.exitNow(ExitCode.Interrupted))
+    const offSignals = onStopSignals((handler) => this.ctx.signals.onInterrupt(handler), () => controller.abort(), () => this.ctx.signals.exitNow(ExitCode.Interrupted))
     try {
       await runWorker({
         queue, store, env, processEnv: this.ctx.processEnv, open: (options) => this.ctx.openConnection(options),

@@ -70,6 +70,8 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
           title: `Select repositories to sync · ${name} (${opened.connection.provider === 'cloud' ? 'Bitbucket Cloud' : 'Bitbucket Data Center'})`,
           initial: current,
           color: this.color,
+          stdout: this.ctx.io.stderr as NodeJS.WriteStream,
+          stdin: this.ctx.io.stdin as NodeJS.ReadStream,
           load: async (onPage, signal) => {
             await listRepositories(opened.provider, {signal, onPage: (page) => onPage(page)})
           },

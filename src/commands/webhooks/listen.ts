@@ -79,7 +79,7 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
           },
           live: async (onQuit) => {
             const {renderListenView} = await import('../../ui/listen-view.js')
-            return renderListenView({onQuit, stdout: this.ctx.io.stderr as NodeJS.WriteStream})
+            return renderListenView({onQuit, stdout: this.ctx.io.stderr as NodeJS.WriteStream, stdin: this.ctx.io.stdin as NodeJS.ReadStream})
           },
           plain: async () => {
             const {listenPlainSink} = await import('../../ui/listen-lines.js')

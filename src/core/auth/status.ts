@@ -97,6 +97,8 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
     const opened = await (options.opener
       ? options.opener({name: connection.name, env})
       : openConnection({
+        // A missing secret is this report's own finding (secret_missing), not a separate warning.
+        warn: () => undefined,
         ...options.open,
         name: connection.name,
         env,
@@ -144,7 +146,7 @@ async function checkEnvToken(options: AuthStatusOptions): Promise<NonNullable<Au
   try {
     opened = options.opener
       ? await options.opener({name: options.name, env: options.env})
-      : await openConnection({...options.open, name: options.name, env: options.env, config: options.config})
+      : await openConnection({warn: () => undefined, ...options.open, name: options.name, env: options.env, config: options.config})
   } catch (error) {
     return {connection: null, principal: null, identity: null, ...describeFailure(error)}
   }

@@ -4,7 +4,6 @@ import {AuthError, BbError, BudgetExhaustedError, GuardError, InterruptedError, 
 import {backoffDelay, parseRetryAfter} from './backoff.js'
 import {ledgerKey} from './budget-ledger.js'
 import {CredentialPool} from './credential-pool.js'
-import {httpDebugFromEnv} from './debug.js'
 import {createDefaultDispatcher, routesThroughProxy} from './dispatcher.js'
 import {readErrorBody} from './error-body.js'
 import {classifyTransportError, describeTransportFailure} from './network-errors.js'
@@ -57,7 +56,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const secrets = (): string[] =>
     (secretsCache ??= [...new Set([...sentAuthorizations, ...options.credentials.flatMap((c) => c.secrets())])])
   const listener = options.onEvent
-  const debug = options.debug ?? httpDebugFromEnv(options.env ?? process.env)
+  const debug = options.debug
   const emit = (event: HttpEvent): void => {
     if (!listener && !debug) return
     const safe = redactEvent(event, secrets)

@@ -5,7 +5,7 @@ import {parseSecret, secretAccount} from '../auth/secret.js'
 import {createSecretStoreResolver, toResolver, type SecretStoreResolver} from '../auth/stores.js'
 import type {SecretStore} from '../auth/types.js'
 import type {Connection} from '../config/schema.js'
-import {ConfigStore} from '../config/store.js'
+import type {ConfigStore} from '../config/store.js'
 import {openConnection, type ConnectionOpener, type OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {UsageError} from '../errors.js'
@@ -22,9 +22,11 @@ export interface ValidateOptions {
   strict?: boolean
   /** Per check (and the budget of one request with its retries). Default 8 s. */
   timeoutMs?: number
-  config?: ConfigStore
+  config: ConfigStore
   secretStore?: SecretStore | SecretStoreResolver
   dispatcher?: Dispatcher
+  /** The command's environment: proxies and NODE_EXTRA_CA_CERTS for the reachability probe, PATH and HOME for git. */
+  processEnv: NodeJS.ProcessEnv
   /** Opens the connection with the caller's wiring (the command context); config and secret stores should be the same. */
   open?: ConnectionOpener
   signal?: AbortSignal
@@ -66,7 +68,7 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
   const timeoutMs = options.timeoutMs ?? 8000
   // A locked keychain must not hold validate for the default 10 s.
   const env: BbEnv = {...options.env, keychainTimeoutMs: options.env.keychainTimeoutMs ?? Math.min(3000, timeoutMs)}
-  const config = options.config ?? new ConfigStore({configDir: env.configDir})
+  const {config} = options
   const resolve = options.secretStore
     ? toResolver(options.secretStore)
     : createSecretStoreResolver({configDir: config.dir, warn: () => undefined, keychainTimeoutMs: env.keychainTimeoutMs})
@@ -114,8 +116,8 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
       connection: opened.connection, api: createWebhookApi({kind: opened.connection.provider, client: opened.client}),
       provider: opened.provider, secretStores: resolve, config: null, signal: options.signal,
     }) : null,
-    reach: probeReachability,
-    ...(opened ? {git: gitProbe(opened)} : {}),
+    reach: (url, reachOptions) => probeReachability(url, {...reachOptions, env: options.processEnv}),
+    ...(opened ? {git: gitProbe(opened, options.processEnv)} : {}),
     now,
     checkTimeoutMs: timeoutMs,
   }
@@ -133,9 +135,9 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
 }
 
 /** The validate `git` row's probes: the installed version, and `git ls-remote` of one repository. */
-function gitProbe(opened: OpenedConnection): NonNullable<ValidateDeps['git']> {
+function gitProbe(opened: OpenedConnection, env: NodeJS.ProcessEnv): NonNullable<ValidateDeps['git']> {
   return {
-    version: async () => (await import('../git/exec.js')).gitVersion(),
+    version: async () => (await import('../git/exec.js')).gitVersion(env),
     async tryFetch(repo, signal) {
       const [{fetchCloneUrl}, {checkCloneUrl, tryLsRemote}, {gitAuthorization}] = await Promise.all([
         import('../git/clone-url.js'), import('../git/mirror.js'), import('../git/auth.js'),
@@ -145,7 +147,7 @@ function gitProbe(opened: OpenedConnection): NonNullable<ValidateDeps['git']> {
       const href = await fetchCloneUrl(opened.client, opened.connection.provider, repo, signal)
       if (!href) throw new Error('the API gives no https clone link')
       const url = checkCloneUrl(href, opened.connection.url)
-      await tryLsRemote(url, gitAuthorization(opened.connection.provider, await credential.authorization()), signal)
+      await tryLsRemote(url, gitAuthorization(opened.connection.provider, await credential.authorization()), env, signal)
     },
   }
 }
