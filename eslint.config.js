@@ -35,15 +35,24 @@ export default tseslint.config(
     },
   },
   {
-    // The core never writes to the terminal, reads stdin or ends the process itself.
-    files: ['src/core/**/*.ts'],
+    // The core and the UI kit take the world from their callers (the command context): the environment,
+    // the streams, the working directory and the signals are parameters, never the process global.
+    files: ['src/core/**/*.ts', 'src/ui/**/*.ts', 'src/ui/**/*.tsx'],
     rules: {
-      'no-restricted-properties': ['error',
-        {object: 'process', property: 'exit', message: 'Throw a BbError; the command decides the exit code.'},
-        {object: 'process', property: 'exitCode', message: 'Throw a BbError; the command decides the exit code.'},
-        {object: 'process', property: 'stdin', message: 'Take input from the caller.'},
-        {object: 'process', property: 'stdout', message: 'Emit events or return data; renderers write.'},
-      ],
+      'no-restricted-globals': ['error', {name: 'process', message: 'Take env, streams, cwd and signals from the caller (src/context.ts); platform() and homedir() come from node:os.'}],
+    },
+  },
+  {
+    // The same door through an import. Two narrow exceptions, each with its reason at the import:
+    // the process id names a queue worker (workers/worker.ts), and the HTTP debug printer's default
+    // output serves callers without a terminal of their own (http/debug.ts).
+    files: ['src/core/**/*.ts', 'src/ui/**/*.ts', 'src/ui/**/*.tsx'],
+    ignores: ['src/core/workers/worker.ts', 'src/core/http/debug.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {paths: [
+        {name: 'node:process', message: 'Take env, streams, cwd and signals from the caller (src/context.ts).'},
+        {name: 'process', message: 'Take env, streams, cwd and signals from the caller (src/context.ts).'},
+      ]}],
     },
   },
 )

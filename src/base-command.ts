@@ -68,16 +68,21 @@ export abstract class BaseCommand extends Command {
   }
 
   public override async _run<T>(): Promise<T> {
-    const result = await super._run<T>()
-    if (this.jqInput && this.jqExpression !== undefined) {
-      const {applyJq} = await import('./ui/jq.js')
-      try {
-        this.ctx.io.stdout.write(await applyJq(this.jqInput.value, this.jqExpression))
-      } catch (error) {
-        await this.catch(error as Error)
+    try {
+      const result = await super._run<T>()
+      if (this.jqInput && this.jqExpression !== undefined) {
+        const {applyJq} = await import('./ui/jq.js')
+        try {
+          this.ctx.io.stdout.write(await applyJq(this.jqInput.value, this.jqExpression))
+        } catch (error) {
+          await this.catch(error as Error)
+        }
       }
+      return result
+    } finally {
+      // What the context's factories built (the shared HTTP dispatchers) goes with the command.
+      await this.context?.close()
     }
-    return result
   }
 
   /** Colour for human output on stderr (the dashboard, the picker): one rule everywhere, src/ui/color.ts. */
@@ -87,7 +92,7 @@ export abstract class BaseCommand extends Command {
 
   private context?: CommandContext
 
-  /** The world as this command sees it: env, terminal, clock, signals (see src/context.ts). */
+  /** The world as this command sees it: env, terminal, clock, signals, and the factories of stores and connections (see src/context.ts). */
   protected get ctx(): CommandContext {
     this.context ??= injectedContext() ?? processContext({noColor: hasNoColorFlag(this.argv)})
     return this.context

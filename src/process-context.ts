@@ -3,6 +3,7 @@
  * module (with bin/) that touches `process` for commands; everything else goes through the context.
  */
 import type {CommandContext} from './context.js'
+import {withFactories} from './context-factories.js'
 import {systemClock} from './core/clock.js'
 import {readEnv} from './core/env.js'
 import {colorEnabled} from './ui/color.js'
@@ -14,7 +15,7 @@ export interface ProcessContextOptions {
 
 export function processContext(options: ProcessContextOptions = {}): CommandContext {
   const env = readEnv(process.env)
-  return {
+  return withFactories({
     env,
     processEnv: process.env,
     cwd: process.cwd(),
@@ -44,5 +45,5 @@ export function processContext(options: ProcessContextOptions = {}): CommandCont
         process.exit(code)
       },
     },
-  }
+  })
 }

@@ -23,8 +23,11 @@ export interface RendererChoice<E> {
   plain(): Renderer<E> | Promise<Renderer<E>>
 }
 
+/** What the runner uses of the command context: the terminal and the signals. */
+export type RunnerContext = Pick<CommandContext, 'io' | 'signals'>
+
 export interface LongOperation<E, T> {
-  ctx: CommandContext
+  ctx: RunnerContext
   json: boolean
   renderers: RendererChoice<E>
   run(input: {signal: AbortSignal; emit: (event: E) => void}): Promise<T>
@@ -37,7 +40,7 @@ export interface LongOperationResult<T> {
 }
 
 /** Choose the renderer the way every long command does. */
-export async function chooseRenderer<E>(ctx: CommandContext, json: boolean, renderers: RendererChoice<E>, onQuit: () => void): Promise<Renderer<E>> {
+export async function chooseRenderer<E>(ctx: RunnerContext, json: boolean, renderers: RendererChoice<E>, onQuit: () => void): Promise<Renderer<E>> {
   if (json) return renderers.ndjson()
   if (ctx.io.interactive && renderers.live) {
     try {

@@ -23,16 +23,15 @@ connections that no longer exist.`
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Cache)
-    const [{defaultGitDir}, {listMirrors, prunable, removeMirror}, {ConfigStore}] = await Promise.all([
+    const [{defaultGitDir}, {listMirrors, prunable, removeMirror}] = await Promise.all([
       import('../core/git/choose.js'),
       import('../core/git/cache.js'),
-      import('../core/config/store.js'),
     ])
-    const gitDir = flags['git-dir'] ?? defaultGitDir()
+    const gitDir = flags['git-dir'] ?? defaultGitDir(this.ctx.processEnv)
     const mirrors = listMirrors(gitDir)
     let pruned: typeof mirrors = []
     if (flags.prune) {
-      const config = new ConfigStore({configDir: this.ctx.env.configDir})
+      const config = await this.ctx.configStore()
       const selections = new Map(config.listConnections().map((c) => [c.name, c.selection] as const))
       pruned = prunable(mirrors, selections)
       for (const m of pruned) removeMirror(m)

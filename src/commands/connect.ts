@@ -69,15 +69,12 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
 
   async run(): Promise<ConnectResult> {
     const {flags} = await this.parse(Connect)
-    const [{connect}, {ConfigStore}, {createSecretStoreResolver}, {browserOpener}, {formatScopeAdvice}] = await Promise.all([
+    const [{connect}, {browserOpener}, {formatScopeAdvice}] = await Promise.all([
       import('../core/auth/connect.js'),
-      import('../core/config/store.js'),
-      import('../core/auth/stores.js'),
       import('../core/auth/oauth/browser.js'),
       import('../core/auth/scopes.js'),
     ])
-    const {env} = this.ctx
-    const config = new ConfigStore({configDir: env.configDir})
+    const config = await this.ctx.configStore()
     const name = flags.name ?? flags.connection ?? 'default'
     const existing = flags.add ? config.getConnection(name) : undefined
 
@@ -92,13 +89,13 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
     }
     if (flags['token-stdin'] || flags['client-secret-stdin']) {
       const {readSecretFromStdin} = await import('../ui/prompts/read-stdin.js')
-      const secret = await readSecretFromStdin()
+      const secret = await readSecretFromStdin(this.ctx.io.stdin)
       if (!secret) throw new UsageError('Nothing was read from stdin', {code: 'empty_stdin', remedy: 'Pipe the secret: `echo "$TOKEN" | bb-integrate connect … --token-stdin`.'})
       if (flags['token-stdin']) answers.token = secret
       else answers.clientSecret = secret
     }
 
-    const secretStores = createSecretStoreResolver({configDir: config.dir, warn: (m) => this.ctx.io.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs})
+    const secretStores = await this.ctx.secretStores()
     let allowInsecureStore = Boolean(flags['allow-insecure-store'])
     let typedSecret = false
     const request = (a: ConnectAnswers) => ({
@@ -170,7 +167,8 @@ OAuth: register http://127.0.0.1:8976/callback (or your --callback-port) as the 
       let result: ConnectResult | undefined
       for (let attempt = 1; !result; attempt++) {
         try {
-          result = await connect(request(answers), deps)
+          const asked = request(answers)
+          result = await connect(asked, {...deps, dispatcher: await this.ctx.httpDispatcher(asked.caFile), ...(this.ctx.httpDebug ? {http: {debug: this.ctx.httpDebug}} : {})})
         } catch (error) {
           // A token typed into the wizard and refused by Bitbucket: say why and ask again (three tries).
           if (!typedSecret || attempt >= 3 || !(error instanceof AuthError)) throw error

@@ -22,20 +22,15 @@ export default class Disconnect extends BaseCommand {
 
   async run(): Promise<DisconnectResult> {
     const {flags} = await this.parse(Disconnect)
-    const [{disconnect}, {ConfigStore}, {createSecretStoreResolver}] = await Promise.all([
-      import('../core/auth/disconnect.js'),
-      import('../core/config/store.js'),
-      import('../core/auth/stores.js'),
-    ])
-    const {env} = this.ctx
-    const config = new ConfigStore({configDir: env.configDir})
+    const {disconnect} = await import('../core/auth/disconnect.js')
+    const config = await this.ctx.configStore()
     const name = flags.name ?? flags.connection ?? config.defaultConnectionName()
     if (!name) throw new UsageError('No connection to remove', {code: 'no_connection', remedy: 'Name one with --name.'})
-    const secretStores = createSecretStoreResolver({configDir: config.dir, warn: (m) => this.ctx.io.stderr.write(m + '\n'), keychainTimeoutMs: env.keychainTimeoutMs})
+    const secretStores = await this.ctx.secretStores()
     const removeWebhooks = flags['remove-webhooks'] ? async (): Promise<number> => {
-      const [{openWebhooks}, {deleteWebhooks}] = await Promise.all([import('../core/webhooks/open.js'), import('../core/webhooks/delete.js')])
+      const {deleteWebhooks} = await import('../core/webhooks/delete.js')
       try {
-        const opened = await openWebhooks({name, env, config, secretStore: secretStores})
+        const opened = await this.ctx.openWebhooks({name})
         try {
           const {rows} = await deleteWebhooks(opened.ctx, {})
           const failed = rows.filter((r) => r.action === 'error')

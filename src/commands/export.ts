@@ -37,8 +37,8 @@ exports those too, each repository with a "deletedAt" time (null for live ones).
     if (format === 'csv' && entities.length !== 1) {
       throw new UsageError('CSV holds one kind of row: pass exactly one --entity with --format csv.', {code: 'csv_entity', remedy: 'e.g. --entity commit --format csv, or use --format ndjson for several kinds.'})
     }
-    const [{openStore}, {exportChunks}] = await Promise.all([import('../core/store/index.js'), import('../core/store/export.js')])
-    const store = await openStore(flags.store, this.ctx.processEnv, {readOnly: true})
+    const {exportChunks} = await import('../core/store/export.js')
+    const store = await this.ctx.openStore(flags.store, {readOnly: true})
     const out = this.ctx.io.stdout as NodeJS.WriteStream
     let closed = false
     // `export | head` closes the pipe early: that is the reader's choice, not an error.

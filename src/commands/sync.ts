@@ -9,7 +9,7 @@ import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
 import type {Renderer, RendererChoice} from '../runner.js'
 
 /** The git commit source for this sync, or null for REST (`auto` warns once when git cannot be used). */
-async function chooseGitSource(mode: CommitsFrom, gitDir: string | undefined, opened: OpenedConnection, since: string | null, sink: SyncEventSink): Promise<CommitSource | null> {
+async function chooseGitSource(mode: CommitsFrom, gitDir: string | undefined, opened: OpenedConnection, since: string | null, sink: SyncEventSink, env: NodeJS.ProcessEnv): Promise<CommitSource | null> {
   const {chooseCommitSource, defaultGitDir} = await import('../core/git/choose.js')
   return chooseCommitSource({
     mode,
@@ -19,7 +19,8 @@ async function chooseGitSource(mode: CommitsFrom, gitDir: string | undefined, op
     client: opened.client,
     credentials: opened.credentials,
     rest: opened.provider,
-    gitDir: gitDir ?? defaultGitDir(),
+    gitDir: gitDir ?? defaultGitDir(env),
+    env,
     since,
     warn: (message) => sink({type: 'warning', message}),
   })
@@ -77,10 +78,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
     // time in a process that mostly waits on the network. The flag is read at every collection.
     const {setFlagsFromString} = await import('node:v8')
     setFlagsFromString('--heap-growing-percent=50')
-    const [{runSync, httpEventBridge, startGate, parseSince, parseConcurrency}, {openConnection}, {openStore}, {runLongOperation}] = await Promise.all([
+    const [{runSync, httpEventBridge, startGate, parseSince, parseConcurrency}, {runLongOperation}] = await Promise.all([
       import('../core/sync/index.js'),
-      import('../core/connection.js'),
-      import('../core/store/index.js'),
       import('../runner.js'),
     ])
     const json = this.jsonEnabled()
@@ -122,9 +121,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
             if (event.type === 'summary') emitted = true
             gated(event)
           }
-          const opened = await openConnection({
+          const opened = await this.ctx.openConnection({
             name: flags.connection,
-            env,
             onEvent: httpEventBridge(sink),
             // Through the event stream, not straight to stderr: a line written under the live dashboard
             // would shift the terminal and leave a stale line behind.
@@ -132,7 +130,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
             waitDeadline: flags['max-wait'] === undefined ? undefined : clock.now() + flags['max-wait'] * 1000,
             signal,
           })
-          const store = await openStore(flags.store, processEnv).catch(async (error: unknown) => {
+          const store = await this.ctx.openStore(flags.store).catch(async (error: unknown) => {
             await opened.close()
             throw error
           })
@@ -142,7 +140,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
               const {runQueued} = await import('../core/workers/sync-queued.js')
               const result = await runQueued({
                 opened, store, storeUrl: flags.store, repos: flags.repo ?? [], workers: flags.workers ?? null,
-                env, emit: sink, signal, concurrency,
+                env, processEnv, open: (options) => this.ctx.openConnection(options), emit: sink, signal, concurrency,
               })
               if (result.summary === null) {
                 // --enqueue: no sync ran, so no summary; one line says what was queued (after the renderer is done).
@@ -157,7 +155,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
             }
             const {effectiveSelection} = await import('../core/repos/selection.js')
             const commitSource = (flags.commits || flags['commit-files']) && !flags.plan
-              ? await chooseGitSource(flags['commits-from'] as CommitsFrom, flags['git-dir'], opened, since, sink)
+              ? await chooseGitSource(flags['commits-from'] as CommitsFrom, flags['git-dir'], opened, since, sink, processEnv)
               : null
             const summary = await runSync({
               connection: connection.name,
@@ -243,7 +241,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
       },
       live: plan ? planText : async (onQuit: () => void) => {
         const {renderSyncDashboard} = await import('../ui/sync-dashboard.js')
-        return renderSyncDashboard({onQuit, color: this.color, stdout: io.stderr as NodeJS.WriteStream})
+        return renderSyncDashboard({onQuit, color: this.color, stdout: io.stderr as NodeJS.WriteStream, stdin: io.stdin as NodeJS.ReadStream})
       },
       plain: plan ? planText : async () => {
         const {plainSink} = await import('../ui/sync-plain.js')

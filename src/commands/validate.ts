@@ -26,7 +26,16 @@ failures are check rows too and exit 1, not 3, so CI always gets the full report
       import('../core/validate/service.js'),
       import('../core/validate/format.js'),
     ])
-    const report = await validateConnection({env: this.ctx.env, name: flags.connection, strict: flags.strict, timeoutMs: flags.timeout * 1000})
+    const timeoutMs = flags.timeout * 1000
+    const {env} = this.ctx
+    const report = await validateConnection({
+      env, name: flags.connection, strict: flags.strict, timeoutMs,
+      config: await this.ctx.configStore(),
+      processEnv: this.ctx.processEnv,
+      // Validate reports a plain secrets file or a slow keychain as findings, and must not wait 10 s on one.
+      secretStore: await this.ctx.secretStores({quiet: true, keychainTimeoutMs: env.keychainTimeoutMs ?? Math.min(3000, timeoutMs)}),
+      open: (options) => this.ctx.openConnection(options),
+    })
     if (!this.jsonEnabled()) {
       // The report is the command's data: stdout, a table for people, plain lines for logs.
       const {stdout} = this.ctx.io

@@ -28,15 +28,14 @@ stderr, NDJSON on stdout with --json.`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Worker)
-    const [{openQueue}, {runWorker}, {openStore}, {ConfigStore}, lines] = await Promise.all([
+    const [{openQueue}, {runWorker}, lines] = await Promise.all([
       import('../core/workers/queue.js'),
       import('../core/workers/worker.js'),
-      import('../core/store/index.js'),
-      import('../core/config/store.js'),
       import('../ui/worker-lines.js'),
     ])
     const json = this.jsonEnabled()
-    const emit = json ? lines.workerNdjson() : lines.workerPlain()
+    const {io} = this.ctx
+    const emit = json ? lines.workerNdjson((line) => io.stdout.write(line)) : lines.workerPlain((line) => io.stderr.write(line))
     const {env} = this.ctx
     const catchUp = flags['catch-up'].trim()
     let catchUpConnections: string[] = []
@@ -44,21 +43,22 @@ stderr, NDJSON on stdout with --json.`
       if (catchUp.split(/\s+/).length !== 5) {
         throw new UsageError(`Invalid --catch-up "${catchUp}": expected a crontab time pattern such as "0 * * * *", or "off".`, {code: 'bad_catch_up'})
       }
-      const config = new ConfigStore({configDir: env.configDir})
+      const config = await this.ctx.configStore()
       const name = flags.connection ?? env.connection ?? config.defaultConnectionName() ?? (env.token ? 'default' : undefined)
       catchUpConnections = name === undefined ? [] : [name]
     }
     const queue = await openQueue(flags.store, this.ctx.processEnv)
-    const store = await openStore(flags.store, this.ctx.processEnv).catch(async (error: unknown) => {
+    const store = await this.ctx.openStore(flags.store).catch(async (error: unknown) => {
       await queue.close()
       throw error
     })
     const controller = new AbortController()
     const {onStopSignals} = await import('../core/workers/signals.js')
-    const offSignals = onStopSignals(() => controller.abort(), () => this.ctx.signals.exitNow(ExitCode.Interrupted))
+    const offSignals = onStopSignals((handler) => this.ctx.signals.onInterrupt(handler), () => controller.abort(), () => this.ctx.signals.exitNow(ExitCode.Interrupted))
     try {
       await runWorker({
-        queue, store, env, concurrency: flags.concurrency, emit, signal: controller.signal,
+        queue, store, env, processEnv: this.ctx.processEnv, open: (options) => this.ctx.openConnection(options),
+        concurrency: flags.concurrency, emit, signal: controller.signal,
         catchUp: catchUpConnections.length > 0 ? {pattern: catchUp, connections: catchUpConnections} : undefined,
       })
     } finally {

@@ -6,7 +6,7 @@ import {createSecretStoreResolver, toResolver, type SecretStoreResolver} from '.
 import type {SecretStore} from './auth/types.js'
 import type {Clock} from './clock.js'
 import {DEFAULT_CLOUD_API, type Connection} from './config/schema.js'
-import {ConfigStore} from './config/store.js'
+import type {ConfigStore} from './config/store.js'
 import type {BbEnv} from './env.js'
 import {AuthError, InterruptedError, UsageError} from './errors.js'
 import {FileBudgetLedger} from './http/budget-ledger.js'
@@ -25,18 +25,35 @@ export interface OpenConnectionOptions {
   provider?: ProviderKind
   url?: string
   dispatcher?: Dispatcher
+  /** The dispatcher for a connection's CA file (the command context's, shared and closed by it); `dispatcher` wins. */
+  dispatcherFor?: (caFile: string | undefined) => Dispatcher
+  /** The raw environment the default dispatcher reads proxies from. */
+  processEnv?: NodeJS.ProcessEnv
+  /** BB_INTEGRATE_DEBUG=http: every (redacted) request event, printed by the caller. */
+  debug?: (event: HttpEvent) => void
   onEvent?: (event: HttpEvent) => void
   waitDeadline?: number
   /** Checked before anything is read; requests take their own signals. */
   signal?: AbortSignal
   /** Tests: a MemoryStore (or a resolver per location). Default: keychain / opt-in file. */
   secretStore?: SecretStore | SecretStoreResolver
-  config?: ConfigStore
-  /** Human warnings (plain secrets file, a credential whose secret is gone). Default: stderr. */
-  warn?: (message: string) => void
+  config: ConfigStore
+  /** Human warnings (plain secrets file, a credential whose secret is gone): the caller shows them. */
+  warn: (message: string) => void
   clock?: Clock
   /** Extra client options (timeouts, retry policy) — tests and `validate`. */
   http?: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'limiter' | 'random' | 'userAgent' | 'sharedBudget'>>
+}
+
+/**
+ * What a caller that owns the wiring (config, secret stores, dispatcher) hands a service: open a
+ * connection by name with the rest already applied. `env` may be narrowed (e.g. without the env token).
+ */
+export type ConnectionOpener = (options?: ConnectOptions) => Promise<OpenedConnection>
+export type ConnectOptions = Omit<OpenConnectionOptions, 'env' | 'config' | 'dispatcher' | 'dispatcherFor' | 'processEnv' | 'clock' | 'debug' | 'warn'> & {
+  env?: BbEnv
+  /** Default: the caller's (the context's stderr). */
+  warn?: (message: string) => void
 }
 
 export interface OpenedConnection {
@@ -56,8 +73,8 @@ export interface OpenedConnection {
 export async function openConnection(options: OpenConnectionOptions): Promise<OpenedConnection> {
   const {env} = options
   if (options.signal?.aborted) throw new InterruptedError('Cancelled before the connection was opened', {code: 'cancelled'})
-  const config = options.config ?? new ConfigStore({configDir: env.configDir})
-  const warn = options.warn ?? ((message: string) => process.stderr.write(message + '\n'))
+  const {config} = options
+  const {warn} = options
   const name = options.name ?? env.connection ?? config.defaultConnectionName()
   const stored = name ? config.getConnection(name) : undefined
   const now = options.clock ? () => options.clock!.now() : Date.now
@@ -75,19 +92,22 @@ export async function openConnection(options: OpenConnectionOptions): Promise<Op
     const resolve = options.secretStore
       ? toResolver(options.secretStore)
       : createSecretStoreResolver({configDir: config.dir, warn, keychainTimeoutMs: env.keychainTimeoutMs})
-    credentials = await storedCredentials(connection, {resolve, config, warn, now, dispatcher: options.dispatcher})
+    credentials = await storedCredentials(connection, {resolve, config, warn, now, dispatcher: options.dispatcher ?? options.dispatcherFor?.(connection.caFile)})
     source = 'config'
   }
 
   // BB_INTEGRATE_RATE_LIMIT overrides the budget for this run only (a scaled Cloud plan, a DC admin setting).
   if (env.rateLimitPerHour) connection = {...connection, rateLimitPerHour: env.rateLimitPerHour}
+  const dispatcher = options.dispatcher ?? options.dispatcherFor?.(connection.caFile)
 
   const client = createHttpClient({
     baseUrl: apiBaseUrl(connection),
     credentials,
     provider: connection.provider,
-    dispatcher: options.dispatcher,
+    dispatcher,
     caFile: connection.caFile,
+    ...(options.processEnv ? {env: options.processEnv} : {}),
+    ...(options.debug ? {debug: options.debug} : {}),
     waitDeadline: options.waitDeadline,
     onEvent: options.onEvent,
     clock: options.clock,

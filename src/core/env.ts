@@ -18,7 +18,7 @@ export interface BbEnv {
   rateLimitPerHour?: number
 }
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env): BbEnv {
+export function readEnv(env: NodeJS.ProcessEnv): BbEnv {
   return {
     configDir: env.BB_INTEGRATE_CONFIG_DIR || undefined,
     token: env.BB_INTEGRATE_TOKEN || undefined,

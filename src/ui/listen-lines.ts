@@ -15,7 +15,7 @@ function isListenEvent(event: ListenEvent | SyncEvent): event is ListenEvent {
  * `webhooks listen --json`: NDJSON `{"v":1,"type":…}` on stdout — `listening`, `ready` once the
  * catch-up is done, then `delivery` and `applied` per delivery (docs/webhooks-listen.md).
  */
-export function listenNdjsonSink(write: (line: string) => void = (line) => process.stdout.write(line)): ListenSink {
+export function listenNdjsonSink(write: (line: string) => void): ListenSink {
   const sync = ndjsonSink(write)
   return (event) => {
     if (isListenEvent(event)) write(JSON.stringify({v: EVENT_SCHEMA_VERSION, ...event}) + '\n')
@@ -24,7 +24,7 @@ export function listenNdjsonSink(write: (line: string) => void = (line) => proce
 }
 
 /** Plain lines on stderr (no TTY): one per delivery, application, catch-up and warning. */
-export function listenPlainSink(write: (line: string) => void = (line) => process.stderr.write(line)): ListenSink {
+export function listenPlainSink(write: (line: string) => void): ListenSink {
   const out = (line: string) => write(line + '\n')
   return (event) => {
     switch (event.type) {

@@ -110,10 +110,10 @@ export function ListenView({state, onQuit, tickMs = 250, now = Date.now}: {state
 }
 
 /** The live view on stderr; `finish` draws the last frame and releases the terminal. */
-export function renderListenView(options: {onQuit: () => void; stdout?: NodeJS.WriteStream; now?: () => number}): {sink: ListenSink; finish: () => Promise<void>} {
+export function renderListenView(options: {onQuit: () => void; stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; now?: () => number}): {sink: ListenSink; finish: () => Promise<void>} {
   const now = options.now ?? Date.now
   const state = initialListenState(now())
-  const instance = render(<ListenView state={state} now={now} onQuit={options.onQuit} />, {stdout: options.stdout ?? process.stderr, exitOnCtrlC: false, patchConsole: false})
+  const instance = render(<ListenView state={state} now={now} onQuit={options.onQuit} />, {stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false})
   return {
     sink: (event) => {
       applyListenEvent(state, event, now())

@@ -1,6 +1,5 @@
 import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
 import type {PlanRange} from '../core/provider/types.js'
-import {plainSink} from './sync-plain.js'
 
 type PlanEvent = Extract<SyncEvent, {type: 'plan'}>
 
@@ -28,7 +27,7 @@ const waitText = (r: PlanRange): string =>
  * `sync --plan` as text: the plan is the command's output, so it goes to stdout as one table once
  * every repository is planned; waits, retries and warnings go to stderr as in a plain sync.
  */
-export function planTextSink(write: (text: string) => void = (t) => process.stdout.write(t), progress: SyncEventSink = plainSink()): SyncEventSink {
+export function planTextSink(write: (text: string) => void, progress: SyncEventSink): SyncEventSink {
   const rows: PlanEvent[] = []
   return (event: SyncEvent) => {
     switch (event.type) {

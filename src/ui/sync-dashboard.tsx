@@ -8,8 +8,9 @@ import {ColorProvider} from './styled.js'
 
 export interface DashboardOptions {
   onQuit: () => void
-  stdout?: NodeJS.WriteStream
-  stdin?: NodeJS.ReadStream
+  /** The terminal the dashboard draws on (the command's stderr) and reads its keys from. */
+  stdout: NodeJS.WriteStream
+  stdin: NodeJS.ReadStream
   now?: () => number
   /** Colour and text styles (default on): off for `--no-color`, `NO_COLOR`, CI (src/ui/color.ts). */
   color?: boolean
@@ -24,7 +25,7 @@ export interface DashboardHandle {
 /** The live sync dashboard. Renders on stderr so stdout stays clean. */
 export function renderSyncDashboard(options: DashboardOptions): DashboardHandle {
   const now = options.now ?? Date.now
-  const stdout = options.stdout ?? process.stderr
+  const {stdout} = options
   const state = initialState(now())
   const rows = (stdout.rows ?? 30) - 1
   const color = options.color ?? true
@@ -44,7 +45,7 @@ export function renderSyncDashboard(options: DashboardOptions): DashboardHandle 
   )
   const instance = render(view(), {
     stdout,
-    stdin: options.stdin ?? process.stdin,
+    stdin: options.stdin,
     exitOnCtrlC: false,
     patchConsole: false,
   })

@@ -6,7 +6,7 @@ import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
  * Rate-limit state changes with every request; it is passed on at most once a second per
  * credential (and always when a wait starts or ends) so the stream stays proportional to the work.
  */
-export function ndjsonSink(write: (line: string) => void = (line) => process.stdout.write(line), now: () => number = Date.now): SyncEventSink {
+export function ndjsonSink(write: (line: string) => void, now: () => number = Date.now): SyncEventSink {
   const lastRate = new Map<string, {at: number; waiting: boolean}>()
   return (event: SyncEvent) => {
     if (event.type === 'rateLimit') {

@@ -15,7 +15,7 @@ const PHASE_TEXT: Record<string, string> = {
  * progress line per repo every `everyMs`, every wait with the time it ends, every retry, warning
  * and error, then the summary. Written to stderr: stdout stays for data.
  */
-export function plainSink(write: (line: string) => void = (line) => process.stderr.write(line), now: () => number = Date.now, everyMs = 5000): SyncEventSink {
+export function plainSink(write: (line: string) => void, now: () => number = Date.now, everyMs = 5000): SyncEventSink {
   const lastProgress = new Map<string, number>()
   const repoCounts = new Map<string, EntityCounts>()
   const repoPhase = new Map<string, string>()

@@ -1,12 +1,12 @@
 import type {WorkerEvent} from '../core/workers/worker.js'
 
 /** `worker --json`: one `{"v":1,"type":…}` object per line on stdout. */
-export function workerNdjson(write: (line: string) => void = (line) => process.stdout.write(line)): (event: WorkerEvent) => void {
+export function workerNdjson(write: (line: string) => void): (event: WorkerEvent) => void {
   return (event) => write(JSON.stringify({v: 1, ...event}) + '\n')
 }
 
 /** `worker` without --json: one plain line per event on stderr. */
-export function workerPlain(write: (line: string) => void = (line) => process.stderr.write(line)): (event: WorkerEvent) => void {
+export function workerPlain(write: (line: string) => void): (event: WorkerEvent) => void {
   return (event) => {
     const line = describe(event)
     if (line !== null) write(`${new Date().toISOString().slice(11, 19)} ${line}\n`)

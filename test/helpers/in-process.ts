@@ -7,6 +7,7 @@ import {Readable, Writable} from 'node:stream'
 
 import {Errors} from '@oclif/core'
 
+import {withFactories, type FactoryOverrides} from '../../src/context-factories.js'
 import {withCommandContext, type CommandContext} from '../../src/context.js'
 import {systemClock} from '../../src/core/clock.js'
 import {readEnv} from '../../src/core/env.js'
@@ -26,6 +27,8 @@ export interface InProcessOptions {
   stdin?: string
   /** Pretend stdout/stderr are terminals this wide. */
   columns?: number
+  /** Test versions of the context's factories: a secret store, a dispatcher, the default store URL. */
+  factories?: FactoryOverrides
 }
 
 class Capture extends Writable {
@@ -52,7 +55,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
   let code = 0
   const processEnv = {NO_COLOR: '1', ...options.env}
   const env = readEnv(processEnv)
-  const context: CommandContext = {
+  const context: CommandContext = withFactories({
     env,
     processEnv,
     cwd: ROOT,
@@ -73,13 +76,15 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
         throw new Errors.ExitError(c)
       },
     },
-  }
+  }, options.factories)
   try {
     await withCommandContext(context, () => command.run(rest, ROOT))
   } catch (error) {
     const exit = (error as {oclif?: {exit?: number}}).oclif?.exit
     if (typeof exit !== 'number') throw error
     code = exit
+  } finally {
+    await context.close()
   }
   return {code, stdout: stdout.text, stderr: stderr.text}
 }

@@ -18,13 +18,13 @@ export default class AuthStatus extends BaseCommand {
 
   async run(): Promise<AuthStatusResult> {
     const {flags} = await this.parse(AuthStatus)
-    const [{authStatus}, {ConfigStore}] = await Promise.all([
-      import('../../core/auth/status.js'),
-      import('../../core/config/store.js'),
-    ])
+    const {authStatus} = await import('../../core/auth/status.js')
     const {env} = this.ctx
-    const config = new ConfigStore({configDir: env.configDir})
-    const status = await authStatus({config, env, name: flags.name ?? flags.connection, check: flags.check})
+    const config = await this.ctx.configStore()
+    const status = await authStatus({
+      config, env, name: flags.name ?? flags.connection, check: flags.check,
+      ...(flags.check ? {opener: (options) => this.ctx.openConnection(options)} : {}),
+    })
 
     if (status.connections.length === 0 && flags.name) {
       // A name that matches nothing is a mistake (a typo, a removed connection), not an empty answer.

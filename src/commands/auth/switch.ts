@@ -18,11 +18,8 @@ export default class AuthSwitch extends BaseCommand {
 
   async run(): Promise<AuthSwitchResult> {
     const {args} = await this.parse(AuthSwitch)
-    const [{ConfigStore}, {UsageError}] = await Promise.all([
-      import('../../core/config/store.js'),
-      import('../../core/errors.js'),
-    ])
-    const config = new ConfigStore({configDir: this.ctx.env.configDir})
+    const {UsageError} = await import('../../core/errors.js')
+    const config = await this.ctx.configStore()
     const previous = config.defaultConnectionName() ?? null
     const names = config.listConnections().map((c) => c.name)
     let name = args.name

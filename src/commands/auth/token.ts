@@ -19,22 +19,14 @@ The token goes to stdout and nowhere else: never in --json output, never on stde
 
   async run(): Promise<void> {
     const {flags} = await this.parse(AuthToken)
-    const [{credentialToken}, {ConfigStore}, {createSecretStoreResolver}, {openConnection}] = await Promise.all([
-      import('../../core/auth/token.js'),
-      import('../../core/config/store.js'),
-      import('../../core/auth/stores.js'),
-      import('../../core/connection.js'),
-    ])
-    const {env} = this.ctx
-    const config = new ConfigStore({configDir: env.configDir})
-    const warn = (m: string) => this.ctx.io.stderr.write(m + '\n')
+    const {credentialToken} = await import('../../core/auth/token.js')
     const {token} = await credentialToken({
-      config,
-      env,
+      config: await this.ctx.configStore(),
+      env: this.ctx.env,
       name: flags.name ?? flags.connection,
       credentialId: flags.credential,
-      resolve: createSecretStoreResolver({configDir: config.dir, warn, keychainTimeoutMs: env.keychainTimeoutMs}),
-      refresh: (name) => openConnection({name, env, config, warn}),
+      resolve: await this.ctx.secretStores(),
+      refresh: (name) => this.ctx.openConnection({name}),
     })
     this.ctx.io.stdout.write(token + '\n')
   }

@@ -19,12 +19,11 @@ export default class ReposList extends BaseCommand {
 
   async run(): Promise<Repository[]> {
     const {flags} = await this.parse(ReposList)
-    const [{openConnection}, {listRepositories}, {renderTable}] = await Promise.all([
-      import('../../core/connection.js'),
+    const [{listRepositories}, {renderTable}] = await Promise.all([
       import('../../core/repos/list.js'),
       import('../../ui/table.js'),
     ])
-    const opened = await openConnection({name: flags.connection, env: this.ctx.env})
+    const opened = await this.ctx.openConnection({name: flags.connection})
     try {
       const {stdout, stderr} = this.ctx.io
       const live = stderr.isTTY && !this.jsonEnabled()

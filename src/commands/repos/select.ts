@@ -39,8 +39,7 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
 
   async run(): Promise<ReposSelectResult> {
     const {flags} = await this.parse(ReposSelect)
-    const [{openConnection}, selection, errors] = await Promise.all([
-      import('../../core/connection.js'),
+    const [selection, errors] = await Promise.all([
       import('../../core/repos/selection.js'),
       import('../../core/errors.js'),
     ])
@@ -54,10 +53,8 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
       })
     }
 
-    const {env} = this.ctx
-    const {ConfigStore} = await import('../../core/config/store.js')
-    const config = new ConfigStore({configDir: env.configDir})
-    const opened = await openConnection({name: flags.connection, env, config})
+    const config = await this.ctx.configStore()
+    const opened = await this.ctx.openConnection({name: flags.connection})
     const name = opened.connection.name
     try {
       const current = opened.connection.selection
@@ -73,6 +70,8 @@ nothing matched at all is exit 2. The selection is saved in the connection's con
           title: `Select repositories to sync · ${name} (${opened.connection.provider === 'cloud' ? 'Bitbucket Cloud' : 'Bitbucket Data Center'})`,
           initial: current,
           color: this.color,
+          stdout: this.ctx.io.stderr as NodeJS.WriteStream,
+          stdin: this.ctx.io.stdin as NodeJS.ReadStream,
           load: async (onPage, signal) => {
             await listRepositories(opened.provider, {signal, onPage: (page) => onPage(page)})
           },

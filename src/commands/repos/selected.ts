@@ -12,12 +12,9 @@ export default class ReposSelected extends BaseCommand {
 
   async run(): Promise<ReposSelectedResult> {
     const {flags} = await this.parse(ReposSelected)
-    const [{ConfigStore}, {UsageError}] = await Promise.all([
-      import('../../core/config/store.js'),
-      import('../../core/errors.js'),
-    ])
+    const {UsageError} = await import('../../core/errors.js')
     const {env} = this.ctx
-    const config = new ConfigStore({configDir: env.configDir})
+    const config = await this.ctx.configStore()
     const name = flags.connection ?? env.connection ?? config.defaultConnectionName()
     if (!name || !config.getConnection(name)) {
       throw new UsageError(name ? `No connection named "${name}"` : 'No connection', {

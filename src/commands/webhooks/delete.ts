@@ -22,11 +22,8 @@ export default class WebhooksDelete extends BaseCommand {
 
   async run(): Promise<DeleteResult> {
     const {flags} = await this.parse(WebhooksDelete)
-    const [{openWebhooks}, {deleteWebhooks}] = await Promise.all([
-      import('../../core/webhooks/open.js'),
-      import('../../core/webhooks/delete.js'),
-    ])
-    const opened = await openWebhooks({name: flags.connection, env: this.ctx.env})
+    const {deleteWebhooks} = await import('../../core/webhooks/delete.js')
+    const opened = await this.ctx.openWebhooks({name: flags.connection})
     try {
       const result = await deleteWebhooks(opened.ctx, {repos: flags.repo, id: flags.id, dryRun: flags['dry-run']})
       if (!this.jsonEnabled()) {

@@ -33,11 +33,8 @@ export default class WebhooksEnsure extends BaseCommand {
 
   async run(): Promise<EnsureResult> {
     const {flags} = await this.parse(WebhooksEnsure)
-    const [{openWebhooks}, {ensureWebhooks}] = await Promise.all([
-      import('../../core/webhooks/open.js'),
-      import('../../core/webhooks/ensure.js'),
-    ])
-    const opened = await openWebhooks({name: flags.connection, env: this.ctx.env})
+    const {ensureWebhooks} = await import('../../core/webhooks/ensure.js')
+    const opened = await this.ctx.openWebhooks({name: flags.connection})
     try {
       const result = await ensureWebhooks(opened.ctx, {
         url: flags.url, repos: flags.repo, scope: flags.scope as EnsureResult['scope'] | undefined, events: flags.events,

@@ -12,12 +12,11 @@ export default class WebhooksList extends BaseCommand {
 
   async run(): Promise<ListResult> {
     const {flags} = await this.parse(WebhooksList)
-    const [{openWebhooks}, {listWebhooks}, {renderTable}] = await Promise.all([
-      import('../../core/webhooks/open.js'),
+    const [{listWebhooks}, {renderTable}] = await Promise.all([
       import('../../core/webhooks/list.js'),
       import('../../ui/table.js'),
     ])
-    const opened = await openWebhooks({name: flags.connection, env: this.ctx.env})
+    const opened = await this.ctx.openWebhooks({name: flags.connection})
     try {
       const result = await listWebhooks(opened.ctx, {repos: flags.repo})
       if (!this.jsonEnabled()) {

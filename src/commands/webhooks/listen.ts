@@ -49,17 +49,16 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
     // (as `sync` does) so resident memory stays flat over days of deliveries.
     const {setFlagsFromString} = await import('node:v8')
     setFlagsFromString('--heap-growing-percent=50')
-    const [{startListener}, {parseDuration}, {readWebhookSecret}, {openStore, parseStoreUrl}, {openWebhooks}, {httpEventBridge}, {runLongOperation}] = await Promise.all([
+    const [{startListener}, {parseDuration}, {readWebhookSecret}, {parseStoreUrl}, {httpEventBridge}, {runLongOperation}] = await Promise.all([
       import('../../core/webhooks/listen.js'),
       import('../../core/webhooks/duration.js'),
       import('../../core/webhooks/secret.js'),
       import('../../core/store/index.js'),
-      import('../../core/webhooks/open.js'),
       import('../../core/sync/http-events.js'),
       import('../../runner.js'),
     ])
     const json = this.jsonEnabled()
-    const {env, processEnv} = this.ctx
+    const {processEnv} = this.ctx
     const resyncEveryMs = parseDuration(flags['resync-every'], '--resync-every')
     if (!flags.path.startsWith('/')) throw new UsageError(`Invalid --path "${flags.path}": it must start with "/".`, {code: 'bad_path'})
     if (flags.ensure && !flags['public-url']) {
@@ -80,7 +79,7 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
           },
           live: async (onQuit) => {
             const {renderListenView} = await import('../../ui/listen-view.js')
-            return renderListenView({onQuit, stdout: this.ctx.io.stderr as NodeJS.WriteStream})
+            return renderListenView({onQuit, stdout: this.ctx.io.stderr as NodeJS.WriteStream, stdin: this.ctx.io.stdin as NodeJS.ReadStream})
           },
           plain: async () => {
             const {listenPlainSink} = await import('../../ui/listen-lines.js')
@@ -89,7 +88,7 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
         },
         run: async ({signal, emit}) => {
           const warn = (message: string) => emit({type: 'warning', message: message.replace(/^Warning: /, '')})
-          const hooks = await openWebhooks({name: flags.connection, env, onEvent: httpEventBridge(emit), warn})
+          const hooks = await this.ctx.openWebhooks({name: flags.connection, onEvent: httpEventBridge(emit), warn})
           const closers: Array<() => Promise<unknown>> = [() => hooks.close()]
           const closeAll = async () => {
             await Promise.allSettled(closers.splice(0).map((c) => c()))
@@ -113,7 +112,7 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
                 remedy: `Run \`bb-integrate webhooks ensure --url <public URL of this listener>${flags.connection ? ` --connection ${connection.name}` : ''}\` first, or start with --public-url <URL> --ensure.`,
               })
             }
-            const store = await openStore(flags.store, processEnv)
+            const store = await this.ctx.openStore(flags.store)
             closers.unshift(() => store.close())
             let handOff: ((change: TargetedChange) => Promise<void>) | undefined
             if (queued) {

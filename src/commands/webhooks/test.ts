@@ -22,12 +22,11 @@ export default class WebhooksTest extends BaseCommand {
 
   async run(): Promise<TestResult> {
     const {flags} = await this.parse(WebhooksTest)
-    const [{openWebhooks}, {testWebhooks}, {renderTable}] = await Promise.all([
-      import('../../core/webhooks/open.js'),
+    const [{testWebhooks}, {renderTable}] = await Promise.all([
       import('../../core/webhooks/test.js'),
       import('../../ui/table.js'),
     ])
-    const opened = await openWebhooks({name: flags.connection, env: this.ctx.env})
+    const opened = await this.ctx.openWebhooks({name: flags.connection})
     try {
       const result = await testWebhooks(opened.ctx, {repos: flags.repo, id: flags.id})
       if (!this.jsonEnabled()) {

@@ -36,7 +36,7 @@ export interface ConnectDeps {
   dispatcher?: Dispatcher
   signal?: AbortSignal
   now?: () => number
-  http?: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry'>>
+  http?: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'debug'>>
 }
 
 export interface ConnectResult {

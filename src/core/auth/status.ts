@@ -1,6 +1,6 @@
 import type {Connection, CredentialKind, SecretLocation} from '../config/schema.js'
 import type {ConfigStore} from '../config/store.js'
-import {openConnection, type OpenConnectionOptions} from '../connection.js'
+import {openConnection, type ConnectionOpener, type OpenConnectionOptions} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {AuthError, BbError} from '../errors.js'
 import {httpCredentialId} from './credentials.js'
@@ -54,6 +54,8 @@ export interface AuthStatusOptions {
   /** For --check; tests pass a MemoryStore resolver and a dispatcher. */
   open?: Partial<OpenConnectionOptions>
   secretStores?: SecretStoreResolver
+  /** For --check: opens a connection with the caller's wiring (the command context); `open` is then unused. */
+  opener?: ConnectionOpener
 }
 
 /** What is stored (metadata only; no secret is read unless --check asks the API). */
@@ -91,13 +93,18 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
 
   let valid = true
   for (const connection of status.connections) {
-    const opened = await openConnection({
-      ...options.open,
-      name: connection.name,
-      env: {...options.env, token: undefined},
-      config,
-      ...(options.secretStores ? {secretStore: options.secretStores} : {}),
-    }).catch((error: unknown) => error as Error)
+    const env = {...options.env, token: undefined}
+    const opened = await (options.opener
+      ? options.opener({name: connection.name, env})
+      : openConnection({
+        // A missing secret is this report's own finding (secret_missing), not a separate warning.
+        warn: () => undefined,
+        ...options.open,
+        name: connection.name,
+        env,
+        config,
+        ...(options.secretStores ? {secretStore: options.secretStores} : {}),
+      })).catch((error: unknown) => error as Error)
     for (const credential of connection.credentials) {
       if (opened instanceof Error) {
         credential.check = describeFailure(opened)
@@ -137,7 +144,9 @@ function describeFailure(error: unknown): NonNullable<CredentialStatus['check']>
 async function checkEnvToken(options: AuthStatusOptions): Promise<NonNullable<AuthStatus['envCheck']>> {
   let opened
   try {
-    opened = await openConnection({...options.open, name: options.name, env: options.env, config: options.config})
+    opened = options.opener
+      ? await options.opener({name: options.name, env: options.env})
+      : await openConnection({warn: () => undefined, ...options.open, name: options.name, env: options.env, config: options.config})
   } catch (error) {
     return {connection: null, principal: null, identity: null, ...describeFailure(error)}
   }

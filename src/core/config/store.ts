@@ -1,18 +1,16 @@
 import {randomBytes} from 'node:crypto'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {homedir} from 'node:os'
+import {homedir, platform as osPlatform} from 'node:os'
 import path from 'node:path'
 
 import {UsageError} from '../errors.js'
 import {ConfigSchema, type Config, type Connection, type CredentialMeta} from './schema.js'
 
-export interface ConfigStoreOptions {
-  /** BB_INTEGRATE_CONFIG_DIR; default: the OS config dir for "bb-integrate". */
-  configDir?: string
-}
+/** BB_INTEGRATE_CONFIG_DIR; without one, the OS config dir for "bb-integrate", found from `env`. */
+export type ConfigStoreOptions = {configDir: string} | {configDir?: string; env: NodeJS.ProcessEnv}
 
 /** The per-user config directory (where earlier versions kept config.json too): XDG, Preferences, APPDATA. */
-export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function defaultConfigDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = osPlatform(), home = homedir()): string {
   if (platform === 'darwin') return path.join(home, 'Library', 'Preferences', 'bb-integrate')
   if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'bb-integrate', 'Config')
   return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'bb-integrate')
@@ -29,8 +27,8 @@ const describeValue = (value: unknown): string => (value === null ? 'null' : Arr
 export class ConfigStore {
   private readonly file: string
 
-  constructor(options: ConfigStoreOptions = {}) {
-    this.file = path.join(options.configDir || defaultConfigDir(), 'config.json')
+  constructor(options: ConfigStoreOptions) {
+    this.file = path.join(options.configDir || defaultConfigDir('env' in options ? options.env : {}), 'config.json')
   }
 
   /** Absolute path of config.json. */
@@ -103,7 +101,7 @@ export class ConfigStore {
       copyFileSync(this.file, this.backupPath)
       chmodSync(this.backupPath, 0o600)
     }
-    const temp = path.join(dir, `.config.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+    const temp = path.join(dir, `.config.json.${randomBytes(8).toString('hex')}.tmp`)
     try {
       writeFileSync(temp, `${JSON.stringify(config, null, '\t')}\n`, {mode: 0o600})
       chmodSync(temp, 0o600)

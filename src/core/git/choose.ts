@@ -19,7 +19,7 @@ export type CommitsFrom = 'auto' | 'git' | 'rest'
 export const COMMITS_FROM: readonly CommitsFrom[] = ['auto', 'git', 'rest']
 
 /** Mirrors live here unless --git-dir / BB_INTEGRATE_GIT_DIR says otherwise. */
-export function defaultGitDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultGitDir(env: NodeJS.ProcessEnv): string {
   return env.BB_INTEGRATE_GIT_DIR || join(dataDir(env), 'mirrors')
 }
 
@@ -32,6 +32,8 @@ export interface ChooseOptions {
   credentials: HttpCredential[]
   rest: CommitSource
   gitDir: string
+  /** The caller's environment git runs with (PATH, HOME, proxies). */
+  env: NodeJS.ProcessEnv
   since?: string | null
   warn(message: string): void
   onMirror?: GitSourceOptions['onMirror']
@@ -42,7 +44,7 @@ export const GIT_INSTALL_HINT = 'Install git 2.31 or later (Debian/Ubuntu: apt-g
 /** The git source, or null for REST. */
 export async function chooseCommitSource(options: ChooseOptions): Promise<GitCommitSource | null> {
   if (options.mode === 'rest') return null
-  const version = await gitVersion()
+  const version = await gitVersion(options.env)
   const credential = options.credentials[0]
   let problem: string | null = null
   if (version === null) problem = 'git is not on PATH'
@@ -59,6 +61,7 @@ export async function chooseCommitSource(options: ChooseOptions): Promise<GitCom
     connection: options.connection,
     connectionUrl: options.connectionUrl,
     gitDir: options.gitDir,
+    env: options.env,
     rest: options.rest,
     authorization: () => used.authorization(),
     cloneUrl: (repo, signal) => fetchCloneUrl(options.client, options.provider, repo, signal),

@@ -15,13 +15,15 @@ export const GIT_LONG_TIMEOUT_MS = 6 * 3_600_000
 export const GIT_MIN_VERSION = '2.31.0'
 
 export interface GitEnvOptions {
+  /** The caller's environment: PATH, HOME, proxies and GIT_SSL_CAINFO pass through to git, nothing else. */
+  env: NodeJS.ProcessEnv
   /** The `Authorization` header value git sends; null for local commands. */
   authorization?: string | null
   /** Allow plain http (the remote is a loopback address). */
   allowHttp?: boolean
 }
 
-export function gitEnv(options: GitEnvOptions = {}): NodeJS.ProcessEnv {
+export function gitEnv(options: GitEnvOptions): NodeJS.ProcessEnv {
   const config: Array<[string, string]> = [
     ['protocol.allow', 'never'],
     ['protocol.https.allow', 'always'],
@@ -31,8 +33,8 @@ export function gitEnv(options: GitEnvOptions = {}): NodeJS.ProcessEnv {
   if (options.allowHttp) config.push(['protocol.http.allow', 'always'])
   if (options.authorization) config.push(['http.extraHeader', `Authorization: ${options.authorization}`])
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    PATH: options.env.PATH,
+    HOME: options.env.HOME,
     LANG: 'C',
     LC_ALL: 'C',
     GIT_TERMINAL_PROMPT: '0',
@@ -43,7 +45,7 @@ export function gitEnv(options: GitEnvOptions = {}): NodeJS.ProcessEnv {
     GIT_CONFIG_COUNT: String(config.length),
   }
   for (const proxy of ['HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', 'GIT_SSL_CAINFO']) {
-    if (process.env[proxy]) env[proxy] = process.env[proxy]
+    if (options.env[proxy]) env[proxy] = options.env[proxy]
   }
   config.forEach(([key, value], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = key
@@ -68,7 +70,7 @@ export interface RunOptions extends GitEnvOptions {
 }
 
 /** Run git to completion; stdout as text. Errors carry git's stderr (which never holds the secret). */
-export function runGit(args: readonly string[], options: RunOptions = {}): Promise<string> {
+export function runGit(args: readonly string[], options: RunOptions): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile('git', args, {
       env: gitEnv(options),
@@ -88,7 +90,7 @@ export function runGit(args: readonly string[], options: RunOptions = {}): Promi
 }
 
 /** Start git with stdout as a stream (for `git log` over a whole history). */
-export function spawnGit(args: readonly string[], options: RunOptions = {}): ChildProcessByStdio<Writable | null, Readable, Readable> {
+export function spawnGit(args: readonly string[], options: RunOptions): ChildProcessByStdio<Writable | null, Readable, Readable> {
   return spawn('git', args, {
     env: gitEnv(options),
     timeout: options.timeoutMs ?? GIT_LONG_TIMEOUT_MS,
@@ -98,9 +100,9 @@ export function spawnGit(args: readonly string[], options: RunOptions = {}): Chi
 }
 
 /** The installed git's version ("2.39.5"), or null when git is not on PATH. */
-export async function gitVersion(): Promise<string | null> {
+export async function gitVersion(env: NodeJS.ProcessEnv): Promise<string | null> {
   try {
-    const out = await runGit(['--version'], {timeoutMs: 10_000})
+    const out = await runGit(['--version'], {env, timeoutMs: 10_000})
     return /(\d+\.\d+(?:\.\d+)?)/.exec(out)?.[1] ?? null
   } catch {
     return null

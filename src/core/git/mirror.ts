@@ -54,6 +54,8 @@ export interface MirrorOptions {
   dir: string
   url: URL
   authorization: string
+  /** The caller's environment git runs with (PATH, HOME, proxies). */
+  env: NodeJS.ProcessEnv
   /** ISO time: a first clone fetches only history since then. */
   since?: string | null
   signal?: AbortSignal
@@ -61,7 +63,7 @@ export interface MirrorOptions {
 
 /** Clone or update the mirror; returns what it did. */
 export async function updateMirror(options: MirrorOptions): Promise<'cloned' | 'fetched'> {
-  const common = {authorization: options.authorization, allowHttp: options.url.protocol === 'http:', timeoutMs: GIT_LONG_TIMEOUT_MS, signal: options.signal}
+  const common = {env: options.env, authorization: options.authorization, allowHttp: options.url.protocol === 'http:', timeoutMs: GIT_LONG_TIMEOUT_MS, signal: options.signal}
   if (mirrorExists(options.dir)) {
     await runGit(['--git-dir', options.dir, 'fetch', '--prune', '--quiet', 'origin'], common)
     return 'fetched'
@@ -73,6 +75,6 @@ export async function updateMirror(options: MirrorOptions): Promise<'cloned' | '
 }
 
 /** `git ls-remote --heads`: proves the credential can fetch the repository, without writing anything. */
-export async function tryLsRemote(url: URL, authorization: string, signal?: AbortSignal): Promise<void> {
-  await runGit(['ls-remote', '--heads', '--', url.toString()], {authorization, allowHttp: url.protocol === 'http:', timeoutMs: 30_000, signal})
+export async function tryLsRemote(url: URL, authorization: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
+  await runGit(['ls-remote', '--heads', '--', url.toString()], {env, authorization, allowHttp: url.protocol === 'http:', timeoutMs: 30_000, signal})
 }

@@ -29,6 +29,8 @@ export interface GitSourceOptions {
   authorization(): Promise<string>
   /** The repository's clone URL from the API's `links.clone` (https, else http), or null. */
   cloneUrl(repo: string, signal?: AbortSignal): Promise<string | null>
+  /** The caller's environment git runs with (PATH, HOME, proxies). */
+  env: NodeJS.ProcessEnv
   /** ISO time: limit a first clone (`--since`). */
   since?: string | null
   /** Clone/fetch progress, for the dashboard. */
@@ -52,7 +54,7 @@ export class GitCommitSource implements CommitSource {
     const existing = mirrorExists(dir)
     let url: URL
     if (existing) {
-      url = new URL((await runGit(['--git-dir', dir, 'config', '--get', 'remote.origin.url'])).trim())
+      url = new URL((await runGit(['--git-dir', dir, 'config', '--get', 'remote.origin.url'], {env: this.options.env})).trim())
     } else {
       const href = await this.options.cloneUrl(repo, signal)
       if (!href) throw new GitError(`The API gives no https clone link for ${repo}.`, '', null)
@@ -61,7 +63,7 @@ export class GitCommitSource implements CommitSource {
     const authorization = gitAuthorization(this.options.provider, await this.options.authorization())
     const phase = existing ? 'fetch' : 'clone'
     this.options.onMirror?.(repo, phase, 'start')
-    await updateMirror({dir, url, authorization, since: this.options.since ?? null, signal})
+    await updateMirror({dir, url, authorization, env: this.options.env, since: this.options.since ?? null, signal})
     this.options.onMirror?.(repo, phase, 'done')
     this.fresh.add(repo)
     return dir
@@ -69,7 +71,7 @@ export class GitCommitSource implements CommitSource {
 
   async *branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>> {
     const dir = await this.refresh(repo, signal)
-    const out = await runGit(['--git-dir', dir, 'for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'], {signal})
+    const out = await runGit(['--git-dir', dir, 'for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'], {env: this.options.env, signal})
     const items: Branch[] = []
     for (const line of out.split('\n')) {
       const m = /^([0-9a-f]{40}) refs\/heads\/(.+)$/.exec(line)
@@ -87,8 +89,8 @@ export class GitCommitSource implements CommitSource {
    */
   async reachable(repo: string, signal?: AbortSignal): Promise<ReadonlySet<string> | null> {
     const dir = await this.refresh(repo, signal)
-    if ((await runGit(['--git-dir', dir, 'rev-parse', '--is-shallow-repository'], {signal})).trim() === 'true') return null
-    const child = spawnGit(['--git-dir', dir, 'rev-list', '--branches'], {signal})
+    if ((await runGit(['--git-dir', dir, 'rev-parse', '--is-shallow-repository'], {env: this.options.env, signal})).trim() === 'true') return null
+    const child = spawnGit(['--git-dir', dir, 'rev-list', '--branches'], {env: this.options.env, signal})
     const errors: Buffer[] = []
     child.stderr.on('data', (b: Buffer) => errors.push(b))
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
@@ -108,7 +110,7 @@ export class GitCommitSource implements CommitSource {
   /** Which of these hashes name commits the mirror has (a force-push may have dropped some). */
   private async present(dir: string, hashes: string[], signal?: AbortSignal): Promise<string[]> {
     if (hashes.length === 0) return []
-    const out = await runGit(['--git-dir', dir, 'cat-file', '--batch-check=%(objectname) %(objecttype)'], {signal, input: hashes.map((h) => `${h}\n`).join('')})
+    const out = await runGit(['--git-dir', dir, 'cat-file', '--batch-check=%(objectname) %(objecttype)'], {env: this.options.env, signal, input: hashes.map((h) => `${h}\n`).join('')})
     return out.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.slice(0, 40))
   }
 
@@ -151,7 +153,7 @@ export class GitCommitSource implements CommitSource {
 
   /** `git log` over the given revisions (passed on stdin, never as options), parsed as it streams. */
   private async *log(dir: string, revisions: string[], signal?: AbortSignal, extra: string[] = []): AsyncGenerator<GitCommit> {
-    const child = spawnGit(['--git-dir', dir, ...LOG_ARGS, ...extra, '--stdin'], {signal, stdin: true})
+    const child = spawnGit(['--git-dir', dir, ...LOG_ARGS, ...extra, '--stdin'], {env: this.options.env, signal, stdin: true})
     const errors: Buffer[] = []
     child.stderr.on('data', (b: Buffer) => errors.push(b))
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))

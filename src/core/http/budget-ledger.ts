@@ -108,7 +108,7 @@ export class FileBudgetLedger implements BudgetLedger {
 
   private async write(file: BudgetFile): Promise<void> {
     await mkdir(dirname(this.path), {recursive: true, mode: 0o700})
-    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    const tmp = `${this.path}.${randomBytes(8).toString('hex')}.tmp`
     try {
       await writeFile(tmp, JSON.stringify(file), {mode: 0o600})
       await rename(tmp, this.path)

@@ -1,16 +1,17 @@
 import type {Dispatcher} from 'undici'
 import {systemClock} from '../clock.js'
-import {AuthError, BbError, BudgetExhaustedError, GuardError, InterruptedError, NetworkError, UsageError} from '../errors.js'
-import {backoffDelay, parseRetryAfter} from './backoff.js'
+import {AuthError, BbError, GuardError, NetworkError, UsageError} from '../errors.js'
+import {parseRetryAfter} from './backoff.js'
 import {ledgerKey} from './budget-ledger.js'
 import {CredentialPool} from './credential-pool.js'
-import {httpDebugFromEnv} from './debug.js'
-import {createDefaultDispatcher, proxyConfigured} from './dispatcher.js'
+import {createDefaultDispatcher, routesThroughProxy} from './dispatcher.js'
 import {readErrorBody} from './error-body.js'
 import {classifyTransportError, describeTransportFailure} from './network-errors.js'
 import {checkSameOrigin, resolveRequestUrl} from './origin-guard.js'
 import {readRateLimitHeaders} from './rate-limit-headers.js'
 import {redact, redactError, redactValue} from './redact.js'
+import {abortPolicy, invalidBodyPolicy, rateLimitPolicy, redirectPolicy, serverErrorPolicy, transportPolicy, unauthorizedPolicy} from './policies.js'
+import type {AttemptState, Decision} from './policies.js'
 import {parseBody} from './response-body.js'
 import {sendOnce} from './send-once.js'
 import type {WireResponse} from './send-once.js'
@@ -31,10 +32,9 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308])
  * Retries are ours rather than undici's RetryAgent because each retry may need another credential
  * (429 rotation), must respect the per-principal limiter and must charge a per-request wait budget.
  *
- * Only GET is retried after the request may have reached the server (5xx, reset, timeout, broken
- * body). POST/PUT/DELETE change webhooks: sending one twice can create a duplicate hook or report a
- * spurious 404, so they are retried only when the answer proves nothing was done: 429, 503 (the
- * server or its proxy refused before handling it), or a connection that never opened.
+ * Each attempt is sent, classified, and handed to its policy (src/core/http/policies.ts), which
+ * decides: return, retry, refresh, rotate, wait out the window, follow, or throw. This function
+ * performs the decisions (sleep, refresh, throttle, events) and keeps the per-request state.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const base = parseBaseUrl(options.baseUrl)
@@ -45,7 +45,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   if (!(timeoutMs > 0)) throw new UsageError(`The HTTP timeout must be positive (got ${timeoutMs}).`)
   const ownsDispatcher = options.dispatcher === undefined
   const dispatcher: Dispatcher = options.dispatcher ?? createDefaultDispatcher({caFile: options.caFile, env: options.env})
-  const proxied = ownsDispatcher && proxyConfigured(options.env)
+  const proxied = routesThroughProxy(dispatcher)
   const userAgent = options.userAgent ?? 'bb-integrate'
   const stats: HttpStats = {requests: 0, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0}
   let closed = false
@@ -57,7 +57,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const secrets = (): string[] =>
     (secretsCache ??= [...new Set([...sentAuthorizations, ...options.credentials.flatMap((c) => c.secrets())])])
   const listener = options.onEvent
-  const debug = options.debug ?? httpDebugFromEnv(options.env ?? process.env)
+  const debug = options.debug
   const emit = (event: HttpEvent): void => {
     if (!listener && !debug) return
     const safe = redactEvent(event, secrets)
@@ -94,13 +94,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     })
   }
 
-  const interrupted = (): InterruptedError => new InterruptedError('Request interrupted.', {code: 'interrupted'})
-
   const sleep = async (ms: number, signal: AbortSignal | undefined): Promise<void> => {
     try {
       await clock.sleep(ms, signal)
     } catch (err) {
-      if (signal?.aborted) throw interrupted()
+      const aborted = abortPolicy(signal)
+      if (aborted?.action === 'throw') throw aborted.error
       throw err
     }
   }
@@ -162,19 +161,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let followedRedirect = false
     const refreshed = new Set<string>()
     const shown = () => redact(url.href, secrets())
+    const state = (): AttemptState => ({idempotent, attempts, retryIndex, waitedMs, policy, random, provider: options.provider})
 
-    /** Sleep before the next attempt, or throw `failure` when attempts or the wait budget are spent. */
-    const retryOrThrow = async (failure: BbError, reason: string, delayMs: number): Promise<void> => {
-      if (attempts >= policy.maxAttempts || waitedMs + delayMs > policy.totalBudgetMs) throw failure
+    /** Perform a retry decision: count it, report it, sleep; a throw decision throws. */
+    const act = async (decision: Decision): Promise<void> => {
+      if (decision.action === 'throw') throw decision.error
+      if (decision.action !== 'retry') throw new Error(`unexpected decision ${decision.action}`)
       stats.retries++
       retryIndex++
-      emit({type: 'retry', method, url: url.href, attempt: attempts, delayMs, reason})
-      await sleep(delayMs, signal)
-      waitedMs += delayMs
+      emit({type: 'retry', method, url: url.href, attempt: attempts, delayMs: decision.delayMs, reason: decision.reason})
+      await sleep(decision.delayMs, signal)
+      waitedMs += decision.delayMs
     }
 
     for (;;) {
-      if (signal?.aborted) throw interrupted()
+      const aborted = abortPolicy(signal)
+      if (aborted) return act(aborted) as never
       attempts++
       const credential = await pool.acquire({
         credentialId: ro.credentialId,
@@ -194,7 +196,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         wire = await sendOnce(dispatcher, {url, method, headers: attemptHeaders, body, signal, timeoutMs})
       } catch (err) {
-        if (signal?.aborted) throw interrupted()
+        const interrupted = abortPolicy(signal)
+        if (interrupted) return act(interrupted) as never
         const failure = classifyTransportError(err)
         const {message, remedy} = describeTransportFailure(failure, url.host, timeoutMs, proxied)
         const error = new NetworkError(`${message} (${method} ${shown()}${attempts > 1 ? `, attempt ${attempts}` : ''})`, {
@@ -203,8 +206,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           cause: redactError(err, secrets()),
           details: {host: url.host, errorCode: failure.code},
         })
-        if (failure.retry === 'never' || (failure.retry === 'idempotent' && !idempotent)) throw error
-        await retryOrThrow(error, failure.kind, backoffDelay(retryIndex, policy, random))
+        await act(transportPolicy(failure, error, state()))
         continue
       }
       const status = wire.status
@@ -223,24 +225,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           cause: redactError(parsed.error, secrets()),
           remedy: 'Run the command again; a proxy may be cutting responses short.',
         })
-        if (!idempotent) throw error
-        await retryOrThrow(error, 'invalid JSON body', backoffDelay(retryIndex, policy, random))
+        await act(invalidBodyPolicy(error, state()))
         continue
       }
 
       if (REDIRECTS.has(status)) {
         const location = wire.headers.location
         const target = location === undefined ? null : safeUrl(location, url)
-        if (target !== null) {
-          const refusal = checkSameOrigin(base, target)
-          if (refusal) return refuse(target.href, `redirect ${status}: ${refusal}`)
-          // Followed once, only for GET: a redirect loop or a redirected write is not ours to guess.
-          if (!followedRedirect && idempotent) {
-            followedRedirect = true
-            url = target
-            attempts--
-            continue
-          }
+        const redirect = redirectPolicy(target, target === null ? null : checkSameOrigin(base, target), followedRedirect, state())
+        if (redirect?.action === 'refuse') return refuse(redirect.url.href, `redirect ${status}: ${redirect.reason}`)
+        if (redirect?.action === 'follow') {
+          followedRedirect = true
+          url = redirect.url
+          attempts--
+          continue
         }
       }
 
@@ -251,7 +249,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const failure = () =>
         errorForStatus({status, method, url: shown(), credentialId: credential.id, info, body: errorBody, attempts})
 
-      if (status === 401 && !refreshed.has(credential.id) && credential.refresh) {
+      if (unauthorizedPolicy(status, Boolean(credential.refresh), refreshed.has(credential.id))) {
         refreshed.add(credential.id)
         if (await refresh(credential)) {
           // A fresh token is a new first try, not a retry against a failing server.
@@ -264,37 +262,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
       if (status === 429) {
         const retryAfter = parseRetryAfter(wire.headers['retry-after'], clock.now())
-        const delayMs = retryAfter ?? backoffDelay(retryIndex, policy, random)
-        // Cloud says neither when nor why: past the quick backoff the hourly window is spent, and
-        // that is waited for like the limiter's own window (bounded only by --max-wait).
-        if (retryAfter === null && options.provider === 'cloud' && (attempts >= policy.maxAttempts || waitedMs + delayMs > policy.totalBudgetMs)) {
+        const decision = rateLimitPolicy(retryAfter, state(), () => ({what: `${method} ${shown()}`, credentialId: credential.id, principal: credential.principal}))
+        if (decision.action === 'wait-window') {
           const until = pool.saturate(credential)
           stats.retries++
           emit({type: 'retry', method, url: url.href, attempt: attempts, delayMs: Math.max(0, until - clock.now()), reason: '429: rate-limit window spent'})
           continue
         }
-        pool.throttle(credential, clock.now() + delayMs)
-        if (options.sharedBudget) await options.sharedBudget.pause(credential.principal, clock.now() + delayMs)
-        if (attempts >= policy.maxAttempts) {
-          throw new BudgetExhaustedError(
-            `Bitbucket answered 429 (rate limited) ${attempts} times for ${method} ${shown()}; giving up for now.`,
-            {
-              code: 'rate_limited',
-              remedy: 'Run the command again later to resume, or add a credential of another principal.',
-              details: {credentialId: credential.id, principal: credential.principal},
-            },
-          )
-        }
+        if (decision.action !== 'rotate') return act(decision) as never
+        pool.throttle(credential, clock.now() + decision.delayMs)
+        if (options.sharedBudget) await options.sharedBudget.pause(credential.principal, clock.now() + decision.delayMs)
+        if (decision.giveUp) throw decision.giveUp
         // No sleep here: the pool rotates to another principal, or waits (charged to the budget).
         stats.retries++
         retryIndex++
-        emit({type: 'retry', method, url: url.href, attempt: attempts, delayMs, reason: '429'})
+        emit({type: 'retry', method, url: url.href, attempt: attempts, delayMs: decision.delayMs, reason: '429'})
         continue
       }
 
-      if (status >= 500 && (idempotent || status === 503)) {
-        const retryAfter = parseRetryAfter(wire.headers['retry-after'], clock.now())
-        await retryOrThrow(failure(), String(status), retryAfter ?? backoffDelay(retryIndex, policy, random))
+      const serverError = serverErrorPolicy(status, parseRetryAfter(wire.headers['retry-after'], clock.now()), failure(), state())
+      if (serverError) {
+        await act(serverError)
         continue
       }
       throw failure()

@@ -1,3 +1,5 @@
+import {stderr} from 'node:process'
+
 import type {HttpEvent} from './types.js'
 
 /**
@@ -36,7 +38,8 @@ export function formatHttpDebug(event: HttpEvent): string {
 /** The debug printer for this environment, or undefined when `BB_INTEGRATE_DEBUG` does not name `http`. */
 export function httpDebugFromEnv(
   env: NodeJS.ProcessEnv,
-  write: (text: string) => void = (text) => process.stderr.write(text),
+  // Commands pass the context's stderr; this default serves scripts and tests that have no terminal of their own.
+  write: (text: string) => void = (text) => stderr.write(text),
 ): ((event: HttpEvent) => void) | undefined {
   if (!debugAreas(env.BB_INTEGRATE_DEBUG).has('http')) return undefined
   return (event) => write(formatHttpDebug(event) + '\n')

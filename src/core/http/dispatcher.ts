@@ -17,18 +17,30 @@ const KEEP_ALIVE_MS = 30_000
  * NO_PROXY says otherwise, trusting Node's public roots plus the PEM in `caFile` (a private CA).
  */
 export function createDefaultDispatcher(options: DefaultDispatcherOptions = {}): Dispatcher {
-  // Empty strings, not undefined: undici would otherwise fall back to process.env behind our back.
-  const env = options.env ?? process.env
-  const tls = options.caFile === undefined ? {} : {ca: [...rootCertificates, ...extraCerts(env), readCaFile(options.caFile)]}
-  return new EnvHttpProxyAgent({
-    httpProxy: env.http_proxy || env.HTTP_PROXY || '',
-    httpsProxy: env.https_proxy || env.HTTPS_PROXY || '',
-    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+  // With an environment, empty strings rather than undefined: undici would otherwise fall back to the
+  // process's own variables behind our back. Without one, that fallback is what the caller asked for.
+  const {env} = options
+  const tls = options.caFile === undefined ? {} : {ca: [...rootCertificates, ...extraCerts(env ?? {}), readCaFile(options.caFile)]}
+  const agent = new EnvHttpProxyAgent({
+    ...(env ? {
+      httpProxy: env.http_proxy || env.HTTP_PROXY || '',
+      httpsProxy: env.https_proxy || env.HTTPS_PROXY || '',
+      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+    } : {}),
     keepAliveTimeout: KEEP_ALIVE_MS,
     // `connect` secures direct connections; `requestTls` the tunnel through a proxy to the server.
     connect: tls,
     requestTls: tls,
   })
+  if (env && proxyConfigured(env)) proxied.add(agent)
+  return agent
+}
+
+const proxied = new WeakSet<Dispatcher>()
+
+/** Whether this dispatcher was built to route through a proxy from its environment (for error remedies). */
+export function routesThroughProxy(dispatcher: Dispatcher): boolean {
+  return proxied.has(dispatcher)
 }
 
 // An explicit `ca` replaces Node's whole default store, NODE_EXTRA_CA_CERTS included: add them back.
@@ -44,7 +56,7 @@ function extraCerts(env: NodeJS.ProcessEnv): string[] {
 }
 
 /** Whether the environment routes requests through a proxy (for error remedies). */
-export function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.http_proxy || env.HTTP_PROXY || env.https_proxy || env.HTTPS_PROXY)
 }
 

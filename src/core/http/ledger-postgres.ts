@@ -39,7 +39,7 @@ export function planWindows(limitPerHour: number, windowMs = DEFAULT_WINDOW_MS):
 }
 
 /** BB_INTEGRATE_RATE_WINDOW_MS: the fixed window length (default 60,000). */
-export function rateWindowFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+export function rateWindowFromEnv(env: NodeJS.ProcessEnv): number {
   const text = env.BB_INTEGRATE_RATE_WINDOW_MS
   if (text === undefined || text === '') return DEFAULT_WINDOW_MS
   const n = Number(text)

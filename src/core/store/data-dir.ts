@@ -1,4 +1,4 @@
-import {homedir} from 'node:os'
+import {homedir, platform as osPlatform} from 'node:os'
 import {join} from 'node:path'
 
 /**
@@ -6,7 +6,7 @@ import {join} from 'node:path'
  * else the platform's per-user data directory (XDG on Linux, Application Support on macOS,
  * LOCALAPPDATA on Windows) — the same places env-paths would pick, without the dependency.
  */
-export function dataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function dataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = osPlatform(), home = homedir()): string {
   if (env.BB_INTEGRATE_CONFIG_DIR) return env.BB_INTEGRATE_CONFIG_DIR
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'bb-integrate')
   if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'bb-integrate', 'Data')

@@ -14,9 +14,12 @@ export type StoreLocation =
  * `--store` forms: absent → `<data dir>/bb-integrate.db`; `sqlite:///abs/path`, `sqlite:rel/path`,
  * `sqlite::memory:` or a plain path → SQLite; `postgres://…` / `postgresql://…` → PostgreSQL.
  */
-export function parseStoreUrl(url: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StoreLocation {
+export function parseStoreUrl(url: string, env?: NodeJS.ProcessEnv, cwd?: string): StoreLocation
+/** Without a URL the default file's place comes from the environment (BB_INTEGRATE_CONFIG_DIR, XDG_DATA_HOME…). */
+export function parseStoreUrl(url: string | undefined, env: NodeJS.ProcessEnv, cwd?: string): StoreLocation
+export function parseStoreUrl(url: string | undefined, env?: NodeJS.ProcessEnv, cwd?: string): StoreLocation {
   if (!url) {
-    const path = join(dataDir(env), DEFAULT_DB_FILE)
+    const path = join(dataDir(env as NodeJS.ProcessEnv), DEFAULT_DB_FILE)
     return {dialect: 'sqlite', path, description: `sqlite:${path}`}
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
@@ -36,18 +39,23 @@ export function parseStoreUrl(url: string | undefined, env: NodeJS.ProcessEnv = 
   } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new UsageError(`Unsupported store URL scheme: ${redact(url)}`, {code: 'bad_store_url', remedy: 'Use a file path, sqlite:///path or postgres://…'})
   }
-  if (path !== ':memory:' && !isAbsolute(path)) path = resolve(cwd, path)
+  // Relative to the command's working directory when the caller names one.
+  if (path !== ':memory:' && !isAbsolute(path)) path = cwd === undefined ? resolve(path) : resolve(cwd, path)
   return {dialect: 'sqlite', path, description: `sqlite:${path}`}
 }
 
 export interface OpenStoreOptions {
   /** Read an existing store only: never create, migrate or write one (`export`). */
   readOnly?: boolean
+  /** Where a relative SQLite path is resolved from (the command's working directory). */
+  cwd?: string
 }
 
 /** Open (creating and migrating as needed) the store. Drivers load lazily: `--help` stays fast. */
-export async function openStore(url?: string, env: NodeJS.ProcessEnv = process.env, options: OpenStoreOptions = {}): Promise<Store> {
-  const location = parseStoreUrl(url, env)
+export async function openStore(url: string, env?: NodeJS.ProcessEnv, options?: OpenStoreOptions): Promise<Store>
+export async function openStore(url: string | undefined, env: NodeJS.ProcessEnv, options?: OpenStoreOptions): Promise<Store>
+export async function openStore(url: string | undefined, env?: NodeJS.ProcessEnv, options: OpenStoreOptions = {}): Promise<Store> {
+  const location = parseStoreUrl(url, env as NodeJS.ProcessEnv, options.cwd)
   const {SqlStore} = await import('./sql-store.js')
   const readOnly = options.readOnly ?? false
   if (location.dialect === 'postgres') {

@@ -1,4 +1,5 @@
 import {chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync} from 'node:fs'
+import {platform} from 'node:os'
 import {dirname} from 'node:path'
 
 import Database from 'better-sqlite3'
@@ -25,7 +26,7 @@ function makePrivate(path: string, privateDir: boolean): void {
 }
 
 function tighten(path: string, mode: number): void {
-  if (process.platform === 'win32') return
+  if (platform() === 'win32') return
   if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode)
 }
 

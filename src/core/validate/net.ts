@@ -9,7 +9,8 @@ export interface ReachOptions {
   timeoutMs: number
   /** PEM with extra CAs (the connection's --ca-file). NODE_EXTRA_CA_CERTS is honoured too. */
   caFile?: string
-  env?: NodeJS.ProcessEnv
+  /** Proxies and NODE_EXTRA_CA_CERTS are read from here. */
+  env: NodeJS.ProcessEnv
 }
 
 export interface ReachResult {
@@ -56,7 +57,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 async function caBundle(options: ReachOptions): Promise<string[] | undefined> {
   if (!options.caFile) return undefined // Node's default store, which already includes NODE_EXTRA_CA_CERTS.
   // Passing `ca` replaces the default store: add the roots and NODE_EXTRA_CA_CERTS back.
-  const extra = (options.env ?? process.env).NODE_EXTRA_CA_CERTS
+  const extra = options.env.NODE_EXTRA_CA_CERTS
   const files = [options.caFile, ...(extra ? [extra] : [])]
   const pems = await Promise.all(files.map((f) => readFile(f, 'utf8')))
   return [...tls.rootCertificates, ...pems]
@@ -72,7 +73,7 @@ export async function probeReachability(url: string, options: ReachOptions): Pro
   const host = u.hostname.replace(/^\[|\]$/g, '')
   const port = Number(u.port || (secure ? 443 : 80))
   const base = {host, port}
-  const proxy = proxyFor(u, options.env ?? process.env)
+  const proxy = proxyFor(u, options.env)
   if (proxy) {
     // A direct connection proves nothing (and may be blocked) when requests go through a proxy;
     // the credential rows exercise the real path.

@@ -5,8 +5,8 @@ import {parseSecret, secretAccount} from '../auth/secret.js'
 import {createSecretStoreResolver, toResolver, type SecretStoreResolver} from '../auth/stores.js'
 import type {SecretStore} from '../auth/types.js'
 import type {Connection} from '../config/schema.js'
-import {ConfigStore} from '../config/store.js'
-import {openConnection, type OpenedConnection} from '../connection.js'
+import type {ConfigStore} from '../config/store.js'
+import {openConnection, type ConnectionOpener, type OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {UsageError} from '../errors.js'
 import {httpPreset, type HttpPreset} from '../http/presets.js'
@@ -22,9 +22,13 @@ export interface ValidateOptions {
   strict?: boolean
   /** Per check (and the budget of one request with its retries). Default 8 s. */
   timeoutMs?: number
-  config?: ConfigStore
+  config: ConfigStore
   secretStore?: SecretStore | SecretStoreResolver
   dispatcher?: Dispatcher
+  /** The command's environment: proxies and NODE_EXTRA_CA_CERTS for the reachability probe, PATH and HOME for git. */
+  processEnv: NodeJS.ProcessEnv
+  /** Opens the connection with the caller's wiring (the command context); config and secret stores should be the same. */
+  open?: ConnectionOpener
   signal?: AbortSignal
   now?: () => number
 }
@@ -64,7 +68,7 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
   const timeoutMs = options.timeoutMs ?? 8000
   // A locked keychain must not hold validate for the default 10 s.
   const env: BbEnv = {...options.env, keychainTimeoutMs: options.env.keychainTimeoutMs ?? Math.min(3000, timeoutMs)}
-  const config = options.config ?? new ConfigStore({configDir: env.configDir})
+  const {config} = options
   const resolve = options.secretStore
     ? toResolver(options.secretStore)
     : createSecretStoreResolver({configDir: config.dir, warn: () => undefined, keychainTimeoutMs: env.keychainTimeoutMs})
@@ -82,10 +86,11 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
   }
   if (!openError) {
     try {
-      opened = await openConnection({
-        name, env, config, secretStore: resolve, dispatcher: options.dispatcher, signal: options.signal,
+      const request = {
+        name, env, secretStore: resolve, signal: options.signal,
         warn: () => undefined, http: validateHttpOptions(timeoutMs), waitDeadline: now() + Math.min(2000, timeoutMs / 2),
-      })
+      }
+      opened = await (options.open ? options.open(request) : openConnection({...request, config, dispatcher: options.dispatcher}))
     } catch (err) {
       // "No connection" is the config row's finding; anything else (keychain, bad secret) is reported with it.
       if (!(err instanceof UsageError && err.code === 'no_connection')) openError = err
@@ -111,8 +116,8 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
       connection: opened.connection, api: createWebhookApi({kind: opened.connection.provider, client: opened.client}),
       provider: opened.provider, secretStores: resolve, config: null, signal: options.signal,
     }) : null,
-    reach: probeReachability,
-    ...(opened ? {git: gitProbe(opened)} : {}),
+    reach: (url, reachOptions) => probeReachability(url, {...reachOptions, env: options.processEnv}),
+    ...(opened ? {git: gitProbe(opened, options.processEnv)} : {}),
     now,
     checkTimeoutMs: timeoutMs,
   }
@@ -130,9 +135,9 @@ export async function validateConnection(options: ValidateOptions): Promise<Vali
 }
 
 /** The validate `git` row's probes: the installed version, and `git ls-remote` of one repository. */
-function gitProbe(opened: OpenedConnection): NonNullable<ValidateDeps['git']> {
+function gitProbe(opened: OpenedConnection, env: NodeJS.ProcessEnv): NonNullable<ValidateDeps['git']> {
   return {
-    version: async () => (await import('../git/exec.js')).gitVersion(),
+    version: async () => (await import('../git/exec.js')).gitVersion(env),
     async tryFetch(repo, signal) {
       const [{fetchCloneUrl}, {checkCloneUrl, tryLsRemote}, {gitAuthorization}] = await Promise.all([
         import('../git/clone-url.js'), import('../git/mirror.js'), import('../git/auth.js'),
@@ -142,7 +147,7 @@ function gitProbe(opened: OpenedConnection): NonNullable<ValidateDeps['git']> {
       const href = await fetchCloneUrl(opened.client, opened.connection.provider, repo, signal)
       if (!href) throw new Error('the API gives no https clone link')
       const url = checkCloneUrl(href, opened.connection.url)
-      await tryLsRemote(url, gitAuthorization(opened.connection.provider, await credential.authorization()), signal)
+      await tryLsRemote(url, gitAuthorization(opened.connection.provider, await credential.authorization()), env, signal)
     },
   }
 }

@@ -58,7 +58,8 @@ export interface ValidateDeps {
   features: {webhooks: boolean}
   /** The connection opened for webhook administration (the webhooks row); null when it could not be opened. */
   webhooks?: WebhookContext | null
-  reach: (url: string, options: ReachOptions) => Promise<ReachResult>
+  /** DNS, TCP, TLS to the server, with the proxies and CAs of the caller's environment. */
+  reach: (url: string, options: Omit<ReachOptions, 'env'>) => Promise<ReachResult>
   /** The installed git and a trial fetch of one repository (absent: the git row skips). */
   git?: {
     version(): Promise<string | null>

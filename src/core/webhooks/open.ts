@@ -1,7 +1,6 @@
 /** A connection opened for webhook administration: its HTTP client behind a WebhookApi, and its secret store. */
 import {createSecretStoreResolver, toResolver, type SecretStoreResolver} from '../auth/stores.js'
 import type {SecretStore} from '../auth/types.js'
-import {ConfigStore} from '../config/store.js'
 import {openConnection, type OpenConnectionOptions, type OpenedConnection} from '../connection.js'
 import {createWebhookApi} from '../provider/webhook-api.js'
 import {webhookContext, type WebhookContext} from './context.js'
@@ -14,8 +13,8 @@ export interface OpenedWebhooks {
 }
 
 export async function openWebhooks(options: OpenConnectionOptions & {secretStore?: SecretStore | SecretStoreResolver}): Promise<OpenedWebhooks> {
-  const config = options.config ?? new ConfigStore({configDir: options.env.configDir})
-  const warn = options.warn ?? ((message: string) => process.stderr.write(message + '\n'))
+  const {config} = options
+  const {warn} = options
   const opened = await openConnection({...options, config, warn})
   const secretStores = options.secretStore
     ? toResolver(options.secretStore)

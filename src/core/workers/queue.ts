@@ -38,7 +38,7 @@ export interface Queue {
 }
 
 /** The queue lives in the PostgreSQL store's database; SQLite has no queue. */
-export function queueUrl(store: string | undefined, env: NodeJS.ProcessEnv = process.env): {url: string; description: string} {
+export function queueUrl(store: string | undefined, env: NodeJS.ProcessEnv): {url: string; description: string} {
   const location = parseStoreUrl(store, env)
   if (location.dialect !== 'postgres') {
     throw new UsageError('Workers need a PostgreSQL store: the job queue lives in its database.', {
@@ -50,7 +50,7 @@ export function queueUrl(store: string | undefined, env: NodeJS.ProcessEnv = pro
 }
 
 /** Open the queue (creating graphile-worker's schema and ours on first use). */
-export async function openQueue(store: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Queue> {
+export async function openQueue(store: string | undefined, env: NodeJS.ProcessEnv): Promise<Queue> {
   const {url, description} = queueUrl(store, env)
   const pool = new pg.Pool({connectionString: url, max: 4})
   // A dropped idle connection is reported on the pool and its clients; the next query reconnects.

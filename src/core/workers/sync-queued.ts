@@ -1,4 +1,4 @@
-import type {OpenedConnection} from '../connection.js'
+import type {ConnectionOpener, OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {InterruptedError} from '../errors.js'
 import type {Store} from '../store/types.js'
@@ -16,6 +16,10 @@ export interface QueuedInput {
   /** null: only enqueue. */
   workers: number | null
   env: BbEnv
+  /** The raw environment (the default store's place, worker settings). */
+  processEnv: NodeJS.ProcessEnv
+  /** Opens the workers' connections with the caller's wiring. */
+  open?: ConnectionOpener
   emit: SyncEventSink
   signal: AbortSignal
   concurrency: number
@@ -35,7 +39,7 @@ export interface QueuedResult {
 export async function runQueued(input: QueuedInput): Promise<QueuedResult> {
   const {opened, emit, signal} = input
   const started = Date.now()
-  const queue = await openQueue(input.storeUrl, process.env)
+  const queue = await openQueue(input.storeUrl, input.processEnv)
   try {
     const connection = opened.connection.name
     const targets = await listTargets(opened, signal, input.repos)
@@ -53,7 +57,7 @@ export async function runQueued(input: QueuedInput): Promise<QueuedResult> {
     let requests = 0
     const mine = new Set(targets)
     await runWorker({
-      queue, store: input.store, env: input.env, concurrency: input.workers, signal, untilDrained: true,
+      queue, store: input.store, env: input.env, processEnv: input.processEnv, open: input.open, concurrency: input.workers, signal, untilDrained: true,
       syncConcurrency: input.concurrency,
       syncEvents: emit,
       emit: (event) => {

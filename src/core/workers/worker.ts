@@ -1,10 +1,12 @@
 import {EventEmitter} from 'node:events'
 import {hostname} from 'node:os'
+import {pid as processId} from 'node:process'
 
 import {parseCronItems, run} from 'graphile-worker'
 import type {Job, Runner, Task, WorkerEvents} from 'graphile-worker'
 
-import {openConnection} from '../connection.js'
+import {ConfigStore} from '../config/store.js'
+import {openConnection, type ConnectionOpener} from '../connection.js'
 import type {OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {BbError, InterruptedError, UsageError} from '../errors.js'
@@ -31,7 +33,10 @@ export interface WorkerOptions {
   queue: Queue
   store: Store
   env: BbEnv
-  processEnv?: NodeJS.ProcessEnv
+  /** BB_INTEGRATE_WORKER_STALE_MS, BB_INTEGRATE_RATE_WINDOW_MS. */
+  processEnv: NodeJS.ProcessEnv
+  /** Opens a job's connection with the caller's wiring (the command context); default: from `env` alone. */
+  open?: ConnectionOpener
   /** Jobs run at once in this process. */
   concurrency: number
   /** Repositories' API calls in flight inside one job. */
@@ -52,7 +57,7 @@ export interface WorkerOptions {
 export const DEFAULT_STALE_MS = 60_000
 
 /** BB_INTEGRATE_WORKER_STALE_MS: how long a silent worker keeps its jobs (default 60 s). */
-export function staleFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+export function staleFromEnv(env: NodeJS.ProcessEnv): number {
   const text = env.BB_INTEGRATE_WORKER_STALE_MS
   if (text === undefined || text === '') return DEFAULT_STALE_MS
   const n = Number(text)
@@ -92,10 +97,12 @@ function parseJob(payload: unknown): SyncJob {
  */
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const {queue, store, emit} = options
-  const processEnv = options.processEnv ?? process.env
+  const {processEnv} = options
   const staleMs = options.staleMs ?? staleFromEnv(processEnv)
   const windowMs = rateWindowFromEnv(processEnv)
   const connections = new Map<string, Promise<OpenedConnection>>()
+  let configStore: ConfigStore | undefined
+  const config = (): ConfigStore => (configStore ??= new ConfigStore({configDir: options.env.configDir, env: processEnv}))
   const drain = new AbortController()
   const onAbort = () => drain.abort()
   options.signal.addEventListener('abort', onAbort, {once: true})
@@ -108,10 +115,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       const scaled = windowMs !== DEFAULT_WINDOW_MS
         ? {limiter: {requestsPerWindow: options.env.rateLimitPerHour ?? 1000, windowMs: windowMs * 60}}
         : {}
-      opened = openConnection({
+      const request = {
         name, env: options.env, http: {sharedBudget: budget, ...scaled},
-        warn: (message) => emit({type: 'warning', message: message.replace(/^Warning: /, '')}),
-      }).then((o) => {
+        warn: (message: string) => emit({type: 'warning', message: message.replace(/^Warning: /, '')}),
+      }
+      opened = (options.open ? options.open(request) : openConnection({...request, config: config(), processEnv})).then((o) => {
         const limit = o.connection.rateLimitPerHour ?? (o.connection.provider === 'cloud' ? 1000 : null)
         // Data Center paces on its own headers; its ledger row then only carries pauses (Retry-After, 429).
         const plan = limit === null ? {...planWindows(1_000_000, windowMs), cap: 2_147_483_647} : planWindows(limit, windowMs)
@@ -184,7 +192,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       })))
     : []
 
-  const pid = process.pid
+  // The operating system's id of this process names the worker in the queue, as graphile-worker does.
+  const pid = processId
   const processName = `${hostname()}:${pid}`
   let runner: Runner
   try {

@@ -11,8 +11,9 @@ export interface RenderRepoPickerOptions {
   load: (onPage: (repos: Repository[]) => void, signal: AbortSignal) => Promise<void>
   initial: readonly string[]
   /** Default stderr: stdout stays clean for --json and data. */
-  stdout?: NodeJS.WriteStream
-  stdin?: NodeJS.ReadStream
+  /** The terminal the picker draws on (the command's stderr) and reads its keys from. */
+  stdout: NodeJS.WriteStream
+  stdin: NodeJS.ReadStream
   /** Colour and text styles (default on): off for `--no-color`, `NO_COLOR`, CI (src/ui/color.ts). */
   color?: boolean
   /** Ink's per-frame metrics (how long a frame took to render), for diagnostics and tests. */
@@ -34,8 +35,8 @@ export async function renderRepoPicker(options: RenderRepoPickerOptions): Promis
       />
     </ColorProvider>,
     {
-      stdout: options.stdout ?? process.stderr,
-      stdin: options.stdin ?? process.stdin,
+      stdout: options.stdout,
+      stdin: options.stdin,
       // Ctrl-C is a cancel like esc (exit 4), handled by the picker.
       exitOnCtrlC: false,
       patchConsole: false,

@@ -23,8 +23,8 @@ export interface ConnectAnswers {
 
 /** Prompts read and write these streams (stderr by default, so stdout stays clean); tests pass their own. */
 export interface PromptIO {
-  input?: NodeJS.ReadableStream
-  output?: NodeJS.WritableStream
+  input: NodeJS.ReadableStream
+  output: NodeJS.WritableStream
   signal?: AbortSignal
 }
 
@@ -33,8 +33,8 @@ export const APP_PASSWORD_NOTE =
   'sent with your Atlassian account e-mail. Continuing with an API token.'
 
 /** provider → URL → method → details. Ctrl-C (or the signal) becomes InterruptedError: exit 4, nothing written. */
-export async function runConnectWizard(known: ConnectAnswers, io: PromptIO = {}): Promise<ConnectAnswers> {
-  const target = io.output ?? process.stderr
+export async function runConnectWizard(known: ConnectAnswers, io: PromptIO): Promise<ConnectAnswers> {
+  const target = io.output
   // Each prompt ends the output stream it is given when done; hand it a fresh pass-through every time
   // so the caller's stream (stderr, or a test's) stays open for the next prompt.
   const ctx = () => ({input: io.input, output: nonClosing(target), signal: io.signal, clearPromptOnDone: false})
@@ -98,8 +98,8 @@ export async function runConnectWizard(known: ConnectAnswers, io: PromptIO = {})
  * The keychain cannot be used (asked before any secret is typed): offer the 0600 file, with what that
  * means, right here. True when the user accepts it; Ctrl-C is a cancel like everywhere in the wizard.
  */
-export async function offerFileStore(reason: string, file: string, io: PromptIO = {}): Promise<boolean> {
-  const target = io.output ?? process.stderr
+export async function offerFileStore(reason: string, file: string, io: PromptIO): Promise<boolean> {
+  const target = io.output
   target.write(`${reason}\n`)
   target.write(`The secret can go to ${file} instead: a plain file with mode 0600, readable by you and by root, and by anything that reads your files (backups, synced folders).\n`)
   try {

@@ -35,7 +35,7 @@ describe('openConnection', () => {
   const env = (extra: Record<string, string> = {}) => readEnv({BB_INTEGRATE_CONFIG_DIR: dir, ...extra})
 
   it('without any connection: UsageError "No connection — run `bb-integrate connect`" (exit 2)', async () => {
-    const error = await openConnection({env: env(), config, secretStore: keychain}).catch((e: unknown) => e)
+    const error = await openConnection({warn: () => undefined, env: env(), config, secretStore: keychain}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UsageError)
     expect((error as UsageError).message).toBe('No connection — run `bb-integrate connect`')
     expect((error as UsageError).exitCode).toBe(2)
@@ -44,6 +44,7 @@ describe('openConnection', () => {
   it('BB_INTEGRATE_TOKEN + EMAIL + PROVIDER/URL work with no config at all (Basic API token)', async () => {
     const token = await cloud.admin.createToken({kind: 'api-token'})
     const opened = await openConnection({
+      warn: () => undefined,
       env: env({BB_INTEGRATE_TOKEN: token.secret, BB_INTEGRATE_EMAIL: token.login as string, BB_INTEGRATE_PROVIDER: 'cloud', BB_INTEGRATE_URL: cloud.apiBase}),
       config,
     })
@@ -57,7 +58,7 @@ describe('openConnection', () => {
   })
 
   it('BB_INTEGRATE_TOKEN without a provider is a usage error naming the env twins', async () => {
-    const error = await openConnection({env: env({BB_INTEGRATE_TOKEN: 'x'}), config}).catch((e: unknown) => e)
+    const error = await openConnection({warn: () => undefined, env: env({BB_INTEGRATE_TOKEN: 'x'}), config}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UsageError)
     expect((error as UsageError).remedy).toMatch(/BB_INTEGRATE_PROVIDER/)
   })
@@ -69,7 +70,7 @@ describe('openConnection', () => {
     const base = {name: 'default', provider: 'cloud' as const, url: cloud.apiBase, add: false, allowInsecureStore: false}
     await connect({...base, auth: 'api-token', email: api.login as string, token: api.secret}, deps)
     await connect({...base, auth: 'access-token', token: access.secret, add: true}, deps)
-    const opened = await openConnection({env: env(), config, secretStore: keychain})
+    const opened = await openConnection({warn: () => undefined, env: env(), config, secretStore: keychain})
     try {
       expect(opened.credentials.map((c) => [c.id, c.principal])).toEqual([
         ['default/1', `cloud-user:${cloud.world.users()[0]!.uuid}`],
@@ -78,7 +79,7 @@ describe('openConnection', () => {
       expect(await opened.credentials[0]!.authorization()).toBe(api.authorization)
       expect(await opened.credentials[1]!.authorization()).toBe(`Bearer ${access.secret}`)
       // BB_INTEGRATE_TOKEN overrides what is stored.
-      const overridden = await openConnection({env: env({BB_INTEGRATE_TOKEN: 'env-token'}), config, secretStore: keychain})
+      const overridden = await openConnection({warn: () => undefined, env: env({BB_INTEGRATE_TOKEN: 'env-token'}), config, secretStore: keychain})
       expect(overridden.credentials.map((c) => c.id)).toEqual(['default/env'])
       await overridden.close()
     } finally {
@@ -91,7 +92,7 @@ describe('openConnection', () => {
     await connect({name: 'default', provider: 'cloud', url: cloud.apiBase, auth: 'api-token', email: api.login as string, token: api.secret, add: false, allowInsecureStore: false},
       {config, secretStores: () => keychain, openBrowser: fakeBrowser, onAuthorizeUrl: () => undefined})
     keychain.entries.clear()
-    const error = await openConnection({env: env(), config, secretStore: keychain}).catch((e: unknown) => e)
+    const error = await openConnection({warn: () => undefined, env: env(), config, secretStore: keychain}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
     expect((error as AuthError).message).toMatch(/secret missing for default\/1/)
   })
@@ -105,7 +106,7 @@ describe('openConnection', () => {
     if (before.kind !== 'oauth') throw new Error('kind')
     // The server's clock moves past expiry, ours does not: only the 401 can tell us.
     cloud.admin.advanceClock(3 * 3600_000)
-    const opened = await openConnection({env: env(), config, secretStore: keychain})
+    const opened = await openConnection({warn: () => undefined, env: env(), config, secretStore: keychain})
     try {
       // A plain request (the provider's identity() lists 401 as an ok status, which bypasses refresh).
       const me = await opened.client.request<{uuid: string}>('/user')

@@ -36,6 +36,7 @@ describe.each(['cloud', 'datacenter'] as const)('commits from git on %s', (flavo
 
   function gitSource(client: ReturnType<SyncRig['client']>, provider: ReturnType<typeof createProvider>, dir = gitDir, since: string | null = null): GitCommitSource {
     return new GitCommitSource({
+      env: process.env,
       provider: flavor,
       connection: CONNECTION,
       connectionUrl: rig.emu.apiBase,

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import type {CommandContext} from '../../../src/context.js'
+import type {ContextParts} from '../../../src/context.js'
 import {systemClock} from '../../../src/core/clock.js'
 import {readEnv} from '../../../src/core/env.js'
 import {runLongOperation, type Renderer} from '../../../src/runner.js'
@@ -8,7 +8,7 @@ import {runLongOperation, type Renderer} from '../../../src/runner.js'
 function fakeContext(interactive: boolean) {
   let handler: ((s: 'SIGINT' | 'SIGTERM') => void) | null = null
   const exits: number[] = []
-  const ctx: CommandContext = {
+  const ctx: ContextParts = {
     env: readEnv({}),
     processEnv: {},
     cwd: '/',

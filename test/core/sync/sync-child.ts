@@ -20,7 +20,7 @@ try {
   await runSync({connection: 'default', concurrency: setup.concurrency ?? 4}, {
     provider: createProvider({kind: setup.flavor, connection: 'default', client}),
     store,
-    emit: ndjsonSink(),
+    emit: ndjsonSink((line) => process.stdout.write(line)),
     httpStats: () => client.stats(),
   })
 } finally {

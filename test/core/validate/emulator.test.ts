@@ -17,7 +17,7 @@ afterEach(async () => {
 })
 
 const env = readEnv({})
-const run = (f: Fixture, strict = false) => validateConnection({env, config: f.config, secretStore: f.store, strict, timeoutMs: 5000})
+const run = (f: Fixture, strict = false) => validateConnection({env, processEnv: process.env, config: f.config, secretStore: f.store, strict, timeoutMs: 5000})
 const rowOf = (r: ValidateReport, id: string) => r.checks.find((c) => c.id === id)
 
 describe('validate against the emulator', () => {

@@ -30,7 +30,7 @@ const URL_A = 'https://hooks.example.test/bb'
 const URL_B = 'https://tunnel.example.test/bb'
 
 async function open(f: Fixture): Promise<OpenedWebhooks> {
-  opened = await openWebhooks({env: readEnv({}), config: f.config, secretStore: f.store})
+  opened = await openWebhooks({warn: () => undefined, env: readEnv({}), config: f.config, secretStore: f.store})
   return opened
 }
 

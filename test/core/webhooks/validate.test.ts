@@ -16,10 +16,10 @@ afterEach(async () => {
 
 const env = readEnv({})
 const webhooksRow = async (f: Fixture) =>
-  (await validateConnection({env, config: f.config, secretStore: f.store, timeoutMs: 5000})).checks.find((c) => c.id === 'webhooks')
+  (await validateConnection({env, processEnv: process.env, config: f.config, secretStore: f.store, timeoutMs: 5000})).checks.find((c) => c.id === 'webhooks')
 
 async function ensure(f: Fixture, url: string, scope: 'auto' | 'repo' = 'auto'): Promise<void> {
-  const opened = await openWebhooks({env, config: f.config, secretStore: f.store})
+  const opened = await openWebhooks({warn: () => undefined, env, config: f.config, secretStore: f.store})
   try {
     const {rows} = await ensureWebhooks(opened.ctx, {url, scope})
     expect(rows.every((r) => r.action !== 'error')).toBe(true)
@@ -36,7 +36,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       await ensure(fx, 'https://hooks.example.test/bb', 'repo')
       expect(await webhooksRow(fx)).toMatchObject({status: 'pass', detail: expect.stringMatching(/^3 hooks of ours cover 3 selected repositories; secret set/)})
       // With webhooks configured their permissions are required too, and this credential has them.
-      const report = await validateConnection({env, config: fx.config, secretStore: fx.store, timeoutMs: 5000})
+      const report = await validateConnection({env, processEnv: process.env, config: fx.config, secretStore: fx.store, timeoutMs: 5000})
       expect(report.checks.filter((c) => c.status === 'fail')).toEqual([])
 
       const [first, second] = fx.emu.state.hooks.list()

@@ -8,7 +8,7 @@ export type BrowserOpener = (url: string) => Promise<void>
  * replaced by the URL or the URL appended. Without BROWSER, the `open` package picks the OS default.
  * Failures are not fatal: the URL is always printed too.
  */
-export function browserOpener(env: NodeJS.ProcessEnv = process.env): BrowserOpener {
+export function browserOpener(env: NodeJS.ProcessEnv): BrowserOpener {
   const command = env.BROWSER?.trim()
   if (command) {
     return async (url) => {
