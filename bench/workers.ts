@@ -30,6 +30,8 @@ export interface WorkersRow {
   boundPerSecond: number
   ratio: number
   rateLimited: number
+  /** Mean number of principals with at least one running job (sampled every 100 ms). */
+  busyPrincipals: number
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{code: number | null; stderr: string}> {
@@ -73,15 +75,27 @@ export async function benchWorkers(options: {dataset: string; windowMs: number; 
           const before = emu.stats()
           // Time from the first job's start until the queue is empty (process start-up is not throughput).
           let t0 = 0
+          // Which connection (principal) each running job belongs to, to see whether slots spread over principals.
+          const running = new Map<string, string>()
           for (let i = 0; i < workers; i++) {
             const p = spawn(process.execPath, [BIN, 'worker', '--json', '--catch-up', 'off', '--concurrency', '4'], {env, stdio: ['ignore', 'pipe', 'ignore']})
             createInterface({input: p.stdout!}).on('line', (line) => {
-              if (t0 === 0 && line.includes('"type":"job"')) t0 = Date.now()
+              if (!line.includes('"type":"job"')) return
+              if (t0 === 0) t0 = Date.now()
+              const event = JSON.parse(line) as {phase: string; id: string; connection: string}
+              if (event.phase === 'start') running.set(`${i}:${event.id}`, event.connection)
+              else running.delete(`${i}:${event.id}`)
             })
             procs.push(p)
           }
+          let samples = 0
+          let busy = 0
           for (;;) {
             await new Promise((r) => setTimeout(r, 100))
+            if (t0 !== 0) {
+              samples++
+              busy += new Set(running.values()).size
+            }
             if ((await pendingJobs(queue)) === 0) break
           }
           const seconds = (Date.now() - t0) / 1000
@@ -92,8 +106,9 @@ export async function benchWorkers(options: {dataset: string; windowMs: number; 
           rows.push({
             principals, workers, requests, seconds, perSecond: requests / seconds, boundPerSecond,
             ratio: requests / seconds / boundPerSecond, rateLimited: after.rateLimited - before.rateLimited,
+            busyPrincipals: samples === 0 ? 0 : busy / samples,
           })
-          process.stderr.write(`workers: ${principals} principal(s), ${workers} worker(s): ${requests} requests in ${seconds.toFixed(1)} s\n`)
+          process.stderr.write(`workers: ${principals} principal(s), ${workers} worker(s): ${requests} requests in ${seconds.toFixed(1)} s, ${rows.at(-1)!.busyPrincipals.toFixed(2)} principals busy on average\n`)
         } finally {
           for (const p of procs) p.kill('SIGTERM')
           await Promise.all(procs.map((p) => (p.exitCode !== null ? null : new Promise((r) => p.once('exit', r)))))

@@ -22,6 +22,7 @@ function describe(event: WorkerEvent): string | null {
     case 'job':
       if (event.phase === 'start') return `${event.repo}: started (attempt ${event.attempt}/${event.maxAttempts}${event.revision > 0 ? `, ${event.revision} request(s) coalesced` : ''})`
       if (event.phase === 'done') return `${event.repo}: done in ${(event.durationMs / 1000).toFixed(1)} s, ${event.requests} request(s)`
+      if (event.phase === 'yielded') return `${event.repo}: waiting for its principal's budget, slot given to other work (resumes from ${event.resumeAt.slice(11, 23)})`
       return `${event.repo}: failed (attempt ${event.attempt}/${event.maxAttempts}${event.final ? ', no attempts left' : ', will retry'}): ${event.error}`
     case 'catchUp':
       return `catch-up: ${event.queued} repositories of ${event.connection} queued`
