@@ -8,7 +8,7 @@ import {openConnection} from '../connection.js'
 import type {OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {BbError, InterruptedError, UsageError} from '../errors.js'
-import {DEFAULT_WINDOW_MS, LEDGER_SCHEMA, PostgresBudgetLedger, planWindows, rateWindowFromEnv} from '../http/ledger-postgres.js'
+import {DEFAULT_WINDOW_MS, LEDGER_SCHEMA, PostgresBudgetLedger, planWindows, rateWindowFromEnv, readBudgets} from '../http/ledger-postgres.js'
 import type {SharedBudget} from '../http/shared-budget.js'
 import type {Store} from '../store/types.js'
 import {runSync} from '../sync/engine.js'
@@ -16,6 +16,7 @@ import type {SyncEvent} from '../sync/events.js'
 import {BUDGET_WAIT_FLAG, CATCH_UP_TASK, SYNC_TASK, WORKER_SCHEMA, silentLogger} from './queue.js'
 import type {Queue, SyncJob} from './queue.js'
 import {BudgetSlots} from './slots.js'
+import {queueDepth} from './status.js'
 import {listTargets} from './targets.js'
 
 export type WorkerEvent =
@@ -25,9 +26,20 @@ export type WorkerEvent =
   | {type: 'job'; phase: 'done'; id: string; connection: string; repo: string; attempt: number; revision: number; workerId: string; requests: number; durationMs: number; counts: Record<string, number>}
   | {type: 'job'; phase: 'failed'; id: string; connection: string; repo: string; attempt: number; maxAttempts: number; workerId: string; error: string; final: boolean}
   | {type: 'job'; phase: 'yielded'; id: string; connection: string; repo: string; attempt: number; workerId: string; resumeAt: string}
+  | {type: 'job'; phase: 'step'; id: string; connection: string; repo: string; step: string}
+  | {type: 'status'; queue: {waiting: number; scheduled: number; running: number; failed: number}; budgets: BudgetStatus[]}
   | {type: 'catchUp'; connection: string; queued: number}
   | {type: 'reaped'; workers: string[]}
   | {type: 'warning'; message: string}
+
+/** One principal's budget as the live view shows it: spent of the cap in the current window, paused for how long. */
+export interface BudgetStatus {
+  principal: string
+  used: number
+  cap: number
+  windowMs: number
+  pausedForMs: number
+}
 
 export interface WorkerOptions {
   queue: Queue
@@ -47,6 +59,8 @@ export interface WorkerOptions {
   untilDrained?: boolean
   /** A worker whose heartbeat is older than this loses its jobs to the others (default 60 s). */
   staleMs?: number
+  /** Report the queue's depth and every principal's budget this often (`status` events; the live view). */
+  statusEveryMs?: number
   /** Every event of the jobs' syncs except their own start and summary (`sync --workers N` shows them). */
   syncEvents?: (event: SyncEvent) => void
 }
@@ -150,6 +164,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
             if (event.type === 'warning') emit({type: 'warning', message: `${job.repo}: ${event.message}`})
             if (event.type === 'summary') counts = {...event.counts} as Record<string, number>
             else if (event.type !== 'start') options.syncEvents?.(event)
+            if (event.type === 'repo' && event.phase !== 'queued') emit({type: 'job', phase: 'step', id: base.id, connection: job.connection, repo: job.repo, step: event.phase})
           },
           httpStats: () => opened.client.stats(),
         })
@@ -251,6 +266,28 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
   emit({type: 'worker', phase: 'started', pid, host: hostname(), workers: [...workerIds], concurrency: options.concurrency, store: queue.description})
 
+  let statusTimer: NodeJS.Timeout | null = null
+  if (options.statusEveryMs !== undefined) {
+    let reading = false
+    const report = async () => {
+      if (reading) return
+      reading = true
+      try {
+        const [queueNow, budgets] = await Promise.all([queueDepth(queue), readBudgets(queue.pool)])
+        emit({
+          type: 'status', queue: queueNow,
+          budgets: budgets.map((b) => ({principal: b.principal, used: b.used, cap: b.cap, windowMs: b.windowMs, pausedForMs: Math.max(0, b.pausedUntil - b.now)})),
+        })
+      } catch {
+        // The next tick tries again; a live view keeps its last figures meanwhile.
+      } finally {
+        reading = false
+      }
+    }
+    void report()
+    statusTimer = setInterval(() => void report(), options.statusEveryMs)
+  }
+
   let drainTimer: NodeJS.Timeout | null = null
   if (options.untilDrained) {
     drainTimer = setInterval(() => {
@@ -269,6 +306,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await runner.stop()
   } finally {
     if (drainTimer) clearInterval(drainTimer)
+    if (statusTimer) clearInterval(statusTimer)
     clearInterval(timer)
     await beating.catch(() => undefined)
     options.signal.removeEventListener('abort', onAbort)
