@@ -45,14 +45,14 @@ function run(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{c
   })
 }
 
-export async function benchWorkers(options: {dataset: string; windowMs: number; limit: number; quick: boolean}): Promise<WorkersRow[]> {
+export async function benchWorkers(options: {dataset: string; windowMs: number; limit: number; quick: boolean; principals?: number[]; workers?: number[]; trace?: (line: string) => void}): Promise<WorkersRow[]> {
   const server = await startPgServer()
   if (!server) throw new Error('PostgreSQL binaries (initdb, pg_ctl) not found; run scripts/install-test-deps.sh')
   const plan = planWindows(options.limit, options.windowMs)
   const rows: WorkersRow[] = []
   try {
-    for (const principals of [1, 4]) {
-      for (const workers of options.quick ? [1, 2] : [1, 2, 4]) {
+    for (const principals of options.principals ?? [1, 4]) {
+      for (const workers of options.workers ?? (options.quick ? [1, 2] : [1, 2, 4])) {
         const emu = await startEmulator({flavor: 'cloud', dataset: options.dataset, seed: 3, rateLimit: {requestsPerWindow: options.limit, windowMs: plan.periodMs}})
         const dir = mkdtempSync(join(tmpdir(), 'bb-bench-workers-'))
         const procs: ChildProcess[] = []
@@ -82,9 +82,10 @@ export async function benchWorkers(options: {dataset: string; windowMs: number; 
             createInterface({input: p.stdout!}).on('line', (line) => {
               if (!line.includes('"type":"job"')) return
               if (t0 === 0) t0 = Date.now()
+              options.trace?.(`${Date.now() - t0} w${i} ${line}`)
               const event = JSON.parse(line) as {phase: string; id: string; connection: string}
               if (event.phase === 'start') running.set(`${i}:${event.id}`, event.connection)
-              else running.delete(`${i}:${event.id}`)
+              else if (event.phase !== 'step') running.delete(`${i}:${event.id}`)
             })
             procs.push(p)
           }

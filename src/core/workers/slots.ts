@@ -28,10 +28,9 @@ interface RunningJob {
  * nothing useful, and graphile-worker hands out jobs in the order they were queued: without this, every
  * slot of a worker can hold jobs of one principal while the budgets of the others go unused.
  *
- * - A job whose request has waited more than one window for its principal's budget gives its slot back
- *   (it is queued again, with its attempts, to run when the window reopens) — but only while another job
- *   of this process keeps spending that principal's budget and a job of some other, uncrowded principal
- *   is waiting. The job stops after its current page, so resuming costs at most that page.
+ * - A job whose request has to wait for its principal's budget gives its slot back (it is queued again,
+ *   with its attempts, to run when the window reopens), but only while another job of this process keeps
+ *   spending that principal's budget and a job of some other, uncrowded principal is waiting. The job stops after its current page, so resuming costs at most that page.
  * - A free slot skips the jobs of a crowded principal (one whose requests wait and that already has a job
  *   here) as long as other work is waiting (graphile-worker's forbidden flags, one per connection).
  *
@@ -47,6 +46,8 @@ export class BudgetSlots {
     private readonly pool: pg.Pool,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    /** How long a request may wait for the budget before its job looks for a reason to give its slot back. */
+    private readonly yieldAfterMs = 0,
   ) {}
 
   /** Run one job's work in its slot. */
@@ -82,7 +83,7 @@ export class BudgetSlots {
     if (!job) return
     this.principalOf.set(job.connection, principal)
     if (job.yielded !== null) throw yieldedError()
-    if (waitedMs + waitMs <= this.windowMs || now < job.nextLook) return
+    if (waitedMs + waitMs < this.yieldAfterMs || now < job.nextLook) return
     job.nextLook = now + this.windowMs
     if (!this.othersSpend(job, principal)) return
     if (!(await this.otherWorkWaiting(this.crowdedFlags()))) return
@@ -100,9 +101,12 @@ export class BudgetSlots {
     return false
   }
 
-  /** Connections whose principal had to wait within the last window and already has a job here. */
+  /**
+   * Connections whose principal had to wait lately and already has a job here. "Lately" is two windows,
+   * at least 2 s: with short windows a busy machine may take longer than one to come back to the ledger.
+   */
   private crowdedFlags(): string[] {
-    const since = this.now() - this.windowMs
+    const since = this.now() - Math.max(2 * this.windowMs, 2000)
     const flags = new Set<string>()
     for (const job of this.running) {
       if (job.yielded !== null) continue
