@@ -439,10 +439,11 @@ random keys, so each insert dirties a different page of a large B-tree, and the 
       const windowMs = 100
       const limit = 128
       const dataset = quick ? '1x6x3x6' : '1x12x4x8'
+      const loadBefore = (await import('node:os')).loadavg()[0] ?? 0
       const rows = await benchWorkers({dataset, windowMs, limit, quick})
       const {loadavg, cpus} = await import('node:os')
       const load = loadavg()[0] ?? 0
-      const table = rows.map((r) => `| ${r.principals} | ${r.workers} | ${int(r.requests)} | ${fmt(r.seconds, 1)} s | ${fmt(r.perSecond, 1)}/s | ${fmt(r.boundPerSecond, 1)}/s | **${fmt(r.ratio)}** | ${r.rateLimited} |`).join('\n')
+      const table = rows.map((r) => `| ${r.principals} | ${r.workers} | ${int(r.requests)} | ${fmt(r.seconds, 1)} s | ${fmt(r.perSecond, 1)}/s | ${fmt(r.boundPerSecond, 1)}/s | **${fmt(r.ratio)}** | ${r.rateLimited} | ${fmt(r.busyPrincipals, 2)} |`).join('\n')
       sections.push(`## Workers: throughput against the shared rate-limit bound
 
 \`bb-integrate worker\` processes (the built CLI, \`--concurrency 4\` each) drain one PostgreSQL queue filled by \`sync --enqueue\`
@@ -450,15 +451,16 @@ random keys, so each insert dirties a different page of a large B-tree, and the 
 API token; the emulator limits each to ${limit} requests per rolling "hour" of ${(windowMs * 60) / 1000} s, and
 \`BB_INTEGRATE_RATE_WINDOW_MS=${windowMs}\` shrinks the clients' clock to match (${limit}/h → a cap of ${Math.floor(limit / 62)} per ${windowMs} ms
 window; docs/workers.md). Bound = principals × cap / window: the most a client may send without a 429. Time runs from
-the first job's start until the queue is empty.
+the first job's start until the queue is empty. "Busy" is the mean number of principals holding a running job
+(sampled every 100 ms): job slots follow the budgets (docs/workers.md), so with 4 principals it should be near 4.
 
-| principals | workers | requests | time | requests/s | bound | ratio to bound | 429s |
-|---|---|---|---|---|---|---|---|
+| principals | workers | requests | time | requests/s | bound | ratio to bound | 429s | busy |
+|---|---|---|---|---|---|---|---|---|
 ${table}
 
 Target: ratio ≥ 0.9 with 0 × 429; more workers on one principal never exceed its bound.
-One-minute load average at the end of the run: ${fmt(load, 1)} on ${cpus().length} cores (every worker, PostgreSQL and the
-emulator share them).`)
+One-minute load average ${fmt(loadBefore, 1)} at the start and ${fmt(load, 1)} at the end of the run, on ${cpus().length} cores
+(every worker, PostgreSQL and the emulator share them, with whatever else the machine runs).`)
     }
 
     if (want('webhooks')) {

@@ -30,6 +30,8 @@ export interface WorkersRow {
   boundPerSecond: number
   ratio: number
   rateLimited: number
+  /** Mean number of principals with at least one running job (sampled every 100 ms). */
+  busyPrincipals: number
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{code: number | null; stderr: string}> {
@@ -43,14 +45,14 @@ function run(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{c
   })
 }
 
-export async function benchWorkers(options: {dataset: string; windowMs: number; limit: number; quick: boolean}): Promise<WorkersRow[]> {
+export async function benchWorkers(options: {dataset: string; windowMs: number; limit: number; quick: boolean; principals?: number[]; workers?: number[]; trace?: (line: string) => void}): Promise<WorkersRow[]> {
   const server = await startPgServer()
   if (!server) throw new Error('PostgreSQL binaries (initdb, pg_ctl) not found; run scripts/install-test-deps.sh')
   const plan = planWindows(options.limit, options.windowMs)
   const rows: WorkersRow[] = []
   try {
-    for (const principals of [1, 4]) {
-      for (const workers of options.quick ? [1, 2] : [1, 2, 4]) {
+    for (const principals of options.principals ?? [1, 4]) {
+      for (const workers of options.workers ?? (options.quick ? [1, 2] : [1, 2, 4])) {
         const emu = await startEmulator({flavor: 'cloud', dataset: options.dataset, seed: 3, rateLimit: {requestsPerWindow: options.limit, windowMs: plan.periodMs}})
         const dir = mkdtempSync(join(tmpdir(), 'bb-bench-workers-'))
         const procs: ChildProcess[] = []
@@ -73,15 +75,28 @@ export async function benchWorkers(options: {dataset: string; windowMs: number; 
           const before = emu.stats()
           // Time from the first job's start until the queue is empty (process start-up is not throughput).
           let t0 = 0
+          // Which connection (principal) each running job belongs to, to see whether slots spread over principals.
+          const running = new Map<string, string>()
           for (let i = 0; i < workers; i++) {
             const p = spawn(process.execPath, [BIN, 'worker', '--json', '--catch-up', 'off', '--concurrency', '4'], {env, stdio: ['ignore', 'pipe', 'ignore']})
             createInterface({input: p.stdout!}).on('line', (line) => {
-              if (t0 === 0 && line.includes('"type":"job"')) t0 = Date.now()
+              if (!line.includes('"type":"job"')) return
+              if (t0 === 0) t0 = Date.now()
+              options.trace?.(`${Date.now() - t0} w${i} ${line}`)
+              const event = JSON.parse(line) as {phase: string; id: string; connection: string}
+              if (event.phase === 'start') running.set(`${i}:${event.id}`, event.connection)
+              else if (event.phase !== 'step') running.delete(`${i}:${event.id}`)
             })
             procs.push(p)
           }
+          let samples = 0
+          let busy = 0
           for (;;) {
             await new Promise((r) => setTimeout(r, 100))
+            if (t0 !== 0) {
+              samples++
+              busy += new Set(running.values()).size
+            }
             if ((await pendingJobs(queue)) === 0) break
           }
           const seconds = (Date.now() - t0) / 1000
@@ -92,8 +107,9 @@ export async function benchWorkers(options: {dataset: string; windowMs: number; 
           rows.push({
             principals, workers, requests, seconds, perSecond: requests / seconds, boundPerSecond,
             ratio: requests / seconds / boundPerSecond, rateLimited: after.rateLimited - before.rateLimited,
+            busyPrincipals: samples === 0 ? 0 : busy / samples,
           })
-          process.stderr.write(`workers: ${principals} principal(s), ${workers} worker(s): ${requests} requests in ${seconds.toFixed(1)} s\n`)
+          process.stderr.write(`workers: ${principals} principal(s), ${workers} worker(s): ${requests} requests in ${seconds.toFixed(1)} s, ${rows.at(-1)!.busyPrincipals.toFixed(2)} principals busy on average\n`)
         } finally {
           for (const p of procs) p.kill('SIGTERM')
           await Promise.all(procs.map((p) => (p.exitCode !== null ? null : new Promise((r) => p.once('exit', r)))))

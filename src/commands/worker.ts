@@ -1,7 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {ExitCode, UsageError} from '../core/errors.js'
+import {UsageError} from '../core/errors.js'
+import type {WorkerEvent} from '../core/workers/worker.js'
+
+/** How often the live view reads the queue's depth and the budgets. */
+const STATUS_EVERY_MS = 1000
 
 export default class Worker extends BaseCommand {
   static override summary = 'Run a worker: take per-repository sync jobs from the PostgreSQL queue until stopped.'
@@ -11,8 +15,9 @@ both kept in the PostgreSQL store (docs/workers.md). A worker killed outright lo
 others after BB_INTEGRATE_WORKER_STALE_MS (default 60 s) without a heartbeat.
 
 Stop: Ctrl-C / SIGTERM stops taking jobs, ends the running ones after their current page (they
-go back to the queue) and exits 0; a second signal leaves at once (exit 4). Output: plain lines on
-stderr, NDJSON on stdout with --json.`
+go back to the queue) and exits 0; a second signal leaves at once (exit 4). Output: a live view on
+a terminal (running jobs, the queue, each principal's budget), plain lines on stderr otherwise, NDJSON
+on stdout with --json.`
 
   static override examples = [
     '<%= config.bin %> worker --store postgres://bb@db/metrics',
@@ -28,15 +33,13 @@ stderr, NDJSON on stdout with --json.`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Worker)
-    const [{openQueue}, {runWorker}, lines] = await Promise.all([
+    const [{openQueue}, {runWorker}, {runLongOperation}] = await Promise.all([
       import('../core/workers/queue.js'),
       import('../core/workers/worker.js'),
-      import('../ui/worker-lines.js'),
+      import('../runner.js'),
     ])
     const json = this.jsonEnabled()
-    const {io} = this.ctx
-    const emit = json ? lines.workerNdjson((line) => io.stdout.write(line)) : lines.workerPlain((line) => io.stderr.write(line))
-    const {env} = this.ctx
+    const {env, io} = this.ctx
     const catchUp = flags['catch-up'].trim()
     let catchUpConnections: string[] = []
     if (catchUp !== 'off') {
@@ -52,17 +55,32 @@ stderr, NDJSON on stdout with --json.`
       await queue.close()
       throw error
     })
-    const controller = new AbortController()
-    const {onStopSignals} = await import('../core/workers/signals.js')
-    const offSignals = onStopSignals((handler) => this.ctx.signals.onInterrupt(handler), () => controller.abort(), () => this.ctx.signals.exitNow(ExitCode.Interrupted))
+    // Only the live view reads the queue's depth and the budgets every second.
+    let live = false
     try {
-      await runWorker({
-        queue, store, env, processEnv: this.ctx.processEnv, open: (options) => this.ctx.openConnection(options),
-        concurrency: flags.concurrency, emit, signal: controller.signal,
-        catchUp: catchUpConnections.length > 0 ? {pattern: catchUp, connections: catchUpConnections} : undefined,
+      // The first SIGINT/SIGTERM (or q in the live view) stops taking jobs and ends the running ones after
+      // their current page; they go back to the queue and the worker exits 0. A second signal leaves at once (4).
+      await runLongOperation<WorkerEvent, void>({
+        ctx: this.ctx,
+        json,
+        renderers: {
+          ndjson: async () => ({sink: (await import('../ui/worker-lines.js')).workerNdjson((line) => io.stdout.write(line)), finish: async () => undefined}),
+          live: async (onQuit) => {
+            const {renderWorkerDashboard} = await import('../ui/worker-dashboard.js')
+            const handle = renderWorkerDashboard({onQuit, color: this.color, stdout: io.stderr as NodeJS.WriteStream, stdin: io.stdin as NodeJS.ReadStream})
+            live = true
+            return handle
+          },
+          plain: async () => ({sink: (await import('../ui/worker-lines.js')).workerPlain((line) => io.stderr.write(line)), finish: async () => undefined}),
+        },
+        run: ({signal, emit}) => runWorker({
+          queue, store, env, concurrency: flags.concurrency, emit, signal,
+          processEnv: this.ctx.processEnv, open: (options) => this.ctx.openConnection(options),
+          statusEveryMs: live ? STATUS_EVERY_MS : undefined,
+          catchUp: catchUpConnections.length > 0 ? {pattern: catchUp, connections: catchUpConnections} : undefined,
+        }),
       })
     } finally {
-      offSignals()
       await Promise.allSettled([store.close(), queue.close()])
     }
   }

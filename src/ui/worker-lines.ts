@@ -22,6 +22,9 @@ function describe(event: WorkerEvent): string | null {
     case 'job':
       if (event.phase === 'start') return `${event.repo}: started (attempt ${event.attempt}/${event.maxAttempts}${event.revision > 0 ? `, ${event.revision} request(s) coalesced` : ''})`
       if (event.phase === 'done') return `${event.repo}: done in ${(event.durationMs / 1000).toFixed(1)} s, ${event.requests} request(s)`
+      // A job's steps and the periodic status are for the live view and NDJSON; the lines stay one per job outcome.
+      if (event.phase === 'step') return null
+      if (event.phase === 'yielded') return `${event.repo}: waiting for its principal's budget, slot given to other work (resumes from ${event.resumeAt.slice(11, 23)})`
       return `${event.repo}: failed (attempt ${event.attempt}/${event.maxAttempts}${event.final ? ', no attempts left' : ', will retry'}): ${event.error}`
     case 'catchUp':
       return `catch-up: ${event.queued} repositories of ${event.connection} queued`
@@ -29,5 +32,7 @@ function describe(event: WorkerEvent): string | null {
       return `took back the jobs of ${event.workers.length} silent worker(s): ${event.workers.join(', ')}`
     case 'warning':
       return `warning: ${event.message}`
+    case 'status':
+      return null
   }
 }

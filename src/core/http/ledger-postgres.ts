@@ -65,6 +65,14 @@ export async function ensureLedgerTable(pool: pg.Pool): Promise<void> {
   )`)
 }
 
+export interface TakeOptions {
+  /**
+   * Called before each wait for the budget with the wait about to start and the time already waited in
+   * this take. It may throw (or reject) to end the take instead: a worker gives its job slot back that way.
+   */
+  onWait?(waitMs: number, waitedMs: number): void | Promise<void>
+}
+
 export interface BudgetRow {
   principal: string
   windowMs: number
@@ -92,7 +100,28 @@ export class PostgresBudgetLedger implements SharedBudget {
     private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
   ) {}
 
-  async take(principal: string, signal?: AbortSignal): Promise<void> {
+  /** The tail of each principal's line of takes in this process. */
+  private readonly lines = new Map<string, Promise<void>>()
+
+  async take(principal: string, signal?: AbortSignal, options: TakeOptions = {}): Promise<void> {
+    const started = Date.now()
+    // One take per principal at a time in this process: concurrent requests queue here, in order,
+    // instead of each asking the database again whenever a window reopens.
+    const ahead = this.lines.get(principal) ?? Promise.resolve()
+    let leave = () => {}
+    const mine = new Promise<void>((resolve) => (leave = resolve))
+    const line = ahead.then(() => mine)
+    this.lines.set(principal, line)
+    try {
+      await untilSettled(ahead, signal)
+      await this.takeAlone(principal, started, signal, options)
+    } finally {
+      leave()
+      if (this.lines.get(principal) === line) this.lines.delete(principal)
+    }
+  }
+
+  private async takeAlone(principal: string, started: number, signal: AbortSignal | undefined, options: TakeOptions): Promise<void> {
     const {windowMs, cap} = this.plan
     for (;;) {
       if (signal?.aborted) throw new InterruptedError('Stopped while waiting for the shared rate limit.', {code: 'interrupted'})
@@ -120,7 +149,9 @@ export class PostgresBudgetLedger implements SharedBudget {
       if (!row || row.taken) return
       const now = Number(row.now)
       const freeAt = Math.max(Number(row.paused_until), Number(row.window_start) + windowMs)
-      await this.sleep(Math.max(1, freeAt - now), signal)
+      const waitMs = Math.max(1, freeAt - now)
+      await options.onWait?.(waitMs, Date.now() - started)
+      await this.sleep(waitMs, signal)
     }
   }
 
@@ -158,6 +189,19 @@ export async function readBudgets(pool: pg.Pool): Promise<BudgetRow[]> {
       total: Number(r.total),
       now,
     }
+  })
+}
+
+function untilSettled(ahead: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return ahead
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new InterruptedError('Stopped while waiting for the shared rate limit.', {code: 'interrupted'}))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, {once: true})
+    void ahead.then(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    })
   })
 }
 

@@ -28,12 +28,27 @@ export function syncQueueName(job: SyncJob): string {
   return `repo:${job.connection}:${job.repo}`
 }
 
+/** Every sync job carries its connection's flag: a worker skips a connection whose budget is crowded. */
+export function connectionFlag(connection: string): string {
+  return `conn:${connection}`
+}
+
+/** A job that gave its slot back to wait for its principal's budget: it still counts as work to drain. */
+export const BUDGET_WAIT_FLAG = 'budget-wait'
+
+export interface AddSyncOptions {
+  /** Not before this time (a job waiting for its principal's budget window to reopen). */
+  runAt?: Date
+  /** Attempts already spent (a job that gave its slot back keeps its count). */
+  attempts?: number
+}
+
 export interface Queue {
   readonly pool: pg.Pool
   readonly utils: WorkerUtils
   readonly description: string
   readonly connectionString: string
-  addSync(job: SyncJob): Promise<{id: string; revision: number}>
+  addSync(job: SyncJob, options?: AddSyncOptions): Promise<{id: string; revision: number}>
   close(): Promise<void>
 }
 
@@ -72,12 +87,18 @@ export async function openQueue(store: string | undefined, env: NodeJS.ProcessEn
   }
   return {
     pool, utils, description, connectionString: url,
-    async addSync(job) {
+    async addSync(job, options = {}) {
       const added = await utils.addJob(SYNC_TASK, {connection: job.connection, repo: job.repo}, {
         jobKey: syncJobKey(job),
         queueName: syncQueueName(job),
         maxAttempts: MAX_ATTEMPTS,
+        runAt: options.runAt,
+        flags: options.runAt ? [connectionFlag(job.connection), BUDGET_WAIT_FLAG] : [connectionFlag(job.connection)],
       })
+      if (options.attempts !== undefined && options.attempts > 0) {
+        // Adding resets attempts to 0; a job that only gave its slot back keeps what it had spent.
+        await pool.query(`update ${WORKER_SCHEMA}._private_jobs set attempts = least($2::int, max_attempts - 1) where id = $1 and locked_at is null`, [added.id, options.attempts])
+      }
       return {id: String(added.id), revision: Number((added as {revision?: number}).revision ?? 0)}
     },
     async close() {

@@ -75,3 +75,18 @@ export async function retryFailed(queue: Pick<Queue, 'pool' | 'utils'>): Promise
   await queue.utils.rescheduleJobs(rows.map((r) => r.id), {runAt: new Date(), attempts: 0})
   return rows.length
 }
+
+/** How many sync jobs are waiting, due later, running and out of attempts: counted in the database. */
+export async function queueDepth(queue: Pick<Queue, 'pool'>): Promise<Pick<QueueStatus, 'waiting' | 'scheduled' | 'running' | 'failed'>> {
+  const {rows} = await queue.pool.query<{waiting: number; scheduled: number; running: number; failed: number}>(
+    `select
+       count(*) filter (where locked_by is null and attempts < max_attempts and run_at <= now())::int as waiting,
+       count(*) filter (where locked_by is null and attempts < max_attempts and run_at > now())::int as scheduled,
+       count(*) filter (where locked_by is not null)::int as running,
+       count(*) filter (where locked_by is null and attempts >= max_attempts)::int as failed
+     from ${WORKER_SCHEMA}.jobs where task_identifier = $1`,
+    [SYNC_TASK],
+  )
+  const r = rows[0]
+  return {waiting: r?.waiting ?? 0, scheduled: r?.scheduled ?? 0, running: r?.running ?? 0, failed: r?.failed ?? 0}
+}

@@ -10,13 +10,15 @@ import {openConnection, type ConnectionOpener} from '../connection.js'
 import type {OpenedConnection} from '../connection.js'
 import type {BbEnv} from '../env.js'
 import {BbError, InterruptedError, UsageError} from '../errors.js'
-import {DEFAULT_WINDOW_MS, LEDGER_SCHEMA, PostgresBudgetLedger, planWindows, rateWindowFromEnv} from '../http/ledger-postgres.js'
+import {DEFAULT_WINDOW_MS, LEDGER_SCHEMA, PostgresBudgetLedger, planWindows, rateWindowFromEnv, readBudgets} from '../http/ledger-postgres.js'
 import type {SharedBudget} from '../http/shared-budget.js'
 import type {Store} from '../store/types.js'
 import {runSync} from '../sync/engine.js'
 import type {SyncEvent} from '../sync/events.js'
-import {CATCH_UP_TASK, SYNC_TASK, WORKER_SCHEMA, silentLogger} from './queue.js'
+import {BUDGET_WAIT_FLAG, CATCH_UP_TASK, SYNC_TASK, WORKER_SCHEMA, silentLogger} from './queue.js'
 import type {Queue, SyncJob} from './queue.js'
+import {BudgetSlots} from './slots.js'
+import {queueDepth} from './status.js'
 import {listTargets} from './targets.js'
 
 export type WorkerEvent =
@@ -25,9 +27,21 @@ export type WorkerEvent =
   | {type: 'job'; phase: 'start'; id: string; connection: string; repo: string; attempt: number; maxAttempts: number; revision: number; workerId: string}
   | {type: 'job'; phase: 'done'; id: string; connection: string; repo: string; attempt: number; revision: number; workerId: string; requests: number; durationMs: number; counts: Record<string, number>}
   | {type: 'job'; phase: 'failed'; id: string; connection: string; repo: string; attempt: number; maxAttempts: number; workerId: string; error: string; final: boolean}
+  | {type: 'job'; phase: 'yielded'; id: string; connection: string; repo: string; attempt: number; workerId: string; resumeAt: string}
+  | {type: 'job'; phase: 'step'; id: string; connection: string; repo: string; step: string}
+  | {type: 'status'; queue: {waiting: number; scheduled: number; running: number; failed: number}; budgets: BudgetStatus[]}
   | {type: 'catchUp'; connection: string; queued: number}
   | {type: 'reaped'; workers: string[]}
   | {type: 'warning'; message: string}
+
+/** One principal's budget as the live view shows it: spent of the cap in the current window, paused for how long. */
+export interface BudgetStatus {
+  principal: string
+  used: number
+  cap: number
+  windowMs: number
+  pausedForMs: number
+}
 
 export interface WorkerOptions {
   queue: Queue
@@ -50,6 +64,8 @@ export interface WorkerOptions {
   untilDrained?: boolean
   /** A worker whose heartbeat is older than this loses its jobs to the others (default 60 s). */
   staleMs?: number
+  /** Report the queue's depth and every principal's budget this often (`status` events; the live view). */
+  statusEveryMs?: number
   /** Every event of the jobs' syncs except their own start and summary (`sync --workers N` shows them). */
   syncEvents?: (event: SyncEvent) => void
 }
@@ -106,6 +122,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const drain = new AbortController()
   const onAbort = () => drain.abort()
   options.signal.addEventListener('abort', onAbort, {once: true})
+  const slots = new BudgetSlots(queue.pool, windowMs)
 
   const connectionFor = (name: string): Promise<OpenedConnection> => {
     let opened = connections.get(name)
@@ -123,7 +140,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         const limit = o.connection.rateLimitPerHour ?? (o.connection.provider === 'cloud' ? 1000 : null)
         // Data Center paces on its own headers; its ledger row then only carries pauses (Retry-After, 429).
         const plan = limit === null ? {...planWindows(1_000_000, windowMs), cap: 2_147_483_647} : planWindows(limit, windowMs)
-        budget.target = new PostgresBudgetLedger(queue.pool, plan)
+        budget.target = slots.budget(new PostgresBudgetLedger(queue.pool, plan))
         return o
       })
       opened.catch(() => connections.delete(name))
@@ -139,32 +156,44 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     const base = {id: String(helpers.job.id), connection: job.connection, repo: job.repo, attempt: helpers.job.attempts, workerId}
     emit({type: 'job', phase: 'start', ...base, maxAttempts: helpers.job.max_attempts, revision: helpers.job.revision})
     const started = Date.now()
-    try {
-      const opened = await connectionFor(job.connection)
-      const signal = AbortSignal.any([helpers.abortSignal, drain.signal])
-      const statsAt = opened.client.stats().requests
-      const errors: string[] = []
-      let counts: Record<string, number> = {}
-      const summary = await runSync({connection: job.connection, repos: [job.repo], selection: [], concurrency: options.syncConcurrency ?? 4}, {
-        provider: opened.provider,
-        store,
-        signal,
-        emit: (event: SyncEvent) => {
-          if (event.type === 'error') errors.push(event.message)
-          if (event.type === 'warning') emit({type: 'warning', message: `${job.repo}: ${event.message}`})
-          if (event.type === 'summary') counts = {...event.counts} as Record<string, number>
-          else if (event.type !== 'start') options.syncEvents?.(event)
-        },
-        httpStats: () => opened.client.stats(),
-      })
-      if (summary.stopReason === 'errors') throw new BbError(errors.join('; ') || `Syncing ${job.repo} failed.`, {code: 'sync_failed'})
-      emit({type: 'job', phase: 'done', ...base, revision: helpers.job.revision, requests: opened.client.stats().requests - statsAt, durationMs: Date.now() - started, counts})
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      const final = !(error instanceof InterruptedError) && helpers.job.attempts >= helpers.job.max_attempts
-      emit({type: 'job', phase: 'failed', ...base, maxAttempts: helpers.job.max_attempts, error: message, final})
-      throw error
-    }
+    await slots.run(job.connection, async (slot) => {
+      try {
+        const opened = await connectionFor(job.connection)
+        const signal = AbortSignal.any([helpers.abortSignal, drain.signal, slot.signal])
+        const statsAt = opened.client.stats().requests
+        const errors: string[] = []
+        let counts: Record<string, number> = {}
+        const summary = await runSync({connection: job.connection, repos: [job.repo], selection: [], concurrency: options.syncConcurrency ?? 4}, {
+          provider: opened.provider,
+          store,
+          signal,
+          emit: (event: SyncEvent) => {
+            if (event.type === 'error') errors.push(event.message)
+            if (event.type === 'warning') emit({type: 'warning', message: `${job.repo}: ${event.message}`})
+            if (event.type === 'summary') counts = {...event.counts} as Record<string, number>
+            else if (event.type !== 'start') options.syncEvents?.(event)
+            if (event.type === 'repo' && event.phase !== 'queued') emit({type: 'job', phase: 'step', id: base.id, connection: job.connection, repo: job.repo, step: event.phase})
+          },
+          httpStats: () => opened.client.stats(),
+        })
+        if (summary.stopReason === 'errors') throw new BbError(errors.join('; ') || `Syncing ${job.repo} failed.`, {code: 'sync_failed'})
+        emit({type: 'job', phase: 'done', ...base, revision: helpers.job.revision, requests: opened.client.stats().requests - statsAt, durationMs: Date.now() - started, counts})
+      } catch (error) {
+        const resumeAt = slot.resumeAt()
+        if (resumeAt !== null) {
+          // The slot goes to another principal's job; this one is queued again (same key, same
+          // repository queue, its attempts kept) for when its principal's window reopens, and
+          // resumes from its last committed page.
+          await queue.addSync(job, {runAt: new Date(resumeAt), attempts: helpers.job.attempts - 1})
+          emit({type: 'job', phase: 'yielded', ...base, resumeAt: new Date(resumeAt).toISOString()})
+          return
+        }
+        const message = error instanceof Error ? error.message : String(error)
+        const final = !(error instanceof InterruptedError) && helpers.job.attempts >= helpers.job.max_attempts
+        emit({type: 'job', phase: 'failed', ...base, maxAttempts: helpers.job.max_attempts, error: message, final})
+        throw error
+      }
+    })
   }
 
   const catchUpTask: Task = async (payload) => {
@@ -203,6 +232,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       concurrency: options.concurrency,
       noHandleSignals: true,
       pollInterval: 500,
+      forbiddenFlags: slots.forbiddenFlags,
       logger: silentLogger(),
       events,
       taskList: {[SYNC_TASK]: syncTask, [CATCH_UP_TASK]: catchUpTask},
@@ -245,6 +275,28 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
   emit({type: 'worker', phase: 'started', pid, host: hostname(), workers: [...workerIds], concurrency: options.concurrency, store: queue.description})
 
+  let statusTimer: NodeJS.Timeout | null = null
+  if (options.statusEveryMs !== undefined) {
+    let reading = false
+    const report = async () => {
+      if (reading) return
+      reading = true
+      try {
+        const [queueNow, budgets] = await Promise.all([queueDepth(queue), readBudgets(queue.pool)])
+        emit({
+          type: 'status', queue: queueNow,
+          budgets: budgets.map((b) => ({principal: b.principal, used: b.used, cap: b.cap, windowMs: b.windowMs, pausedForMs: Math.max(0, b.pausedUntil - b.now)})),
+        })
+      } catch {
+        // The next tick tries again; a live view keeps its last figures meanwhile.
+      } finally {
+        reading = false
+      }
+    }
+    void report()
+    statusTimer = setInterval(() => void report(), options.statusEveryMs)
+  }
+
   let drainTimer: NodeJS.Timeout | null = null
   if (options.untilDrained) {
     drainTimer = setInterval(() => {
@@ -263,6 +315,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await runner.stop()
   } finally {
     if (drainTimer) clearInterval(drainTimer)
+    if (statusTimer) clearInterval(statusTimer)
     clearInterval(timer)
     await beating.catch(() => undefined)
     options.signal.removeEventListener('abort', onAbort)
@@ -272,12 +325,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   }
 }
 
-/** Sync jobs still to run now or running: waiting for a retry later does not count. */
+/**
+ * Sync jobs still to run now or running, and those waiting for their principal's budget to reopen;
+ * waiting for a retry later does not count.
+ */
 export async function pendingJobs(queue: Pick<Queue, 'pool'>): Promise<number> {
   const result = await queue.pool.query<{n: string}>(
     `select count(*)::text as n from ${WORKER_SCHEMA}.jobs
-     where task_identifier = $1 and attempts < max_attempts and (locked_at is not null or run_at <= now())`,
-    [SYNC_TASK],
+     where task_identifier = $1 and attempts < max_attempts
+       and (locked_at is not null or run_at <= now() or coalesce(flags ? $2, false))`,
+    [SYNC_TASK, BUDGET_WAIT_FLAG],
   )
   return Number(result.rows[0]?.n ?? 0)
 }
