@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {BbError, ExitCode, UsageError, exitCodeOf} from '../core/errors.js'
 import type {CommitsFrom} from '../core/git/choose.js'
+import {requestsPerHourOf} from '../core/http/types.js'
 import type {OpenedConnection} from '../core/connection.js'
 import type {CommitSource} from '../core/provider/types.js'
 import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
@@ -171,7 +172,7 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
               pathPrefix: flags.path ?? null,
               concurrency,
               plan: flags.plan,
-              requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000),
+              requestsPerHour: requestsPerHourOf(connection),
             }, {
               provider: opened.provider,
               ...(commitSource ? {commitSource} : {}),

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
 import {BbError, UsageError, exitCodeOf} from '../../core/errors.js'
+import {requestsPerHourOf} from '../../core/http/types.js'
 import type {TargetedChange} from '../../core/sync/targeted.js'
 import type {ListenEvent} from '../../core/webhooks/listen.js'
 import type {SyncEvent} from '../../core/sync/events.js'
@@ -134,7 +135,7 @@ Ctrl-C (or SIGTERM) finishes the accepted deliveries and exits 0; a second Ctrl-
               secret,
               repos,
               resyncEveryMs,
-              sync: {requestsPerHour: connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? 1000 : 18_000)},
+              sync: {requestsPerHour: requestsPerHourOf(connection)},
             }, {provider: webhooks.provider, store, emit, handOff, httpStats: hooks.stats}).catch((error: unknown) => {
               if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
                 throw new UsageError(`Port ${flags.port} on ${flags.host} is already in use.`, {code: 'port_in_use', remedy: 'Stop the other process or pass another --port (0 picks a free one).'})

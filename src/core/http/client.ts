@@ -17,12 +17,12 @@ import {sendOnce} from './send-once.js'
 import type {WireResponse} from './send-once.js'
 import {errorForStatus} from './status-errors.js'
 import {DEFAULT_RETRY} from './types.js'
+import {CLOUD_REQUESTS_PER_HOUR} from './types.js'
 import type {
   HttpClient, HttpClientOptions, HttpCredential, HttpEvent, HttpResponse, HttpStats, RequestOptions, RetryPolicy,
 } from './types.js'
 
 const DEFAULT_TIMEOUT_MS = 30_000
-const CLOUD_REQUESTS_PER_HOUR = 1000
 const HOUR_MS = 3_600_000
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 

@@ -3,6 +3,16 @@ import type {Clock} from '../clock.js'
 import type {BudgetLedger} from './budget-ledger.js'
 import type {SharedBudget} from './shared-budget.js'
 
+/** Bitbucket Cloud's request budget per principal and rolling hour: the default wherever a connection sets none. */
+export const CLOUD_REQUESTS_PER_HOUR = 1000
+/** Data Center's default token bucket refills 5 per second: 18,000 an hour (an admin may change it). */
+export const DC_REQUESTS_PER_HOUR = 18_000
+
+/** The hourly budget a connection plans with: its own setting, else its provider's default. */
+export function requestsPerHourOf(connection: {provider: 'cloud' | 'datacenter'; rateLimitPerHour?: number | null}): number {
+  return connection.rateLimitPerHour ?? (connection.provider === 'cloud' ? CLOUD_REQUESTS_PER_HOUR : DC_REQUESTS_PER_HOUR)
+}
+
 /**
  * One credential of a connection. Several credentials of one connection are rotated when one is
  * exhausted or throttled. The rate-limit budget belongs to the *principal* (the user behind an API

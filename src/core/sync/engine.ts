@@ -4,6 +4,7 @@ import pLimit from 'p-limit'
 
 import {systemClock} from '../clock.js'
 import {AuthError, BbError, BudgetExhaustedError, HttpError, InterruptedError, isAbortError} from '../errors.js'
+import {CLOUD_REQUESTS_PER_HOUR} from '../http/types.js'
 import type {EntityCounts, SyncEvent} from './events.js'
 import type {Repository} from '../model.js'
 import type {ResolvedOptions, SyncContext, SyncDeps} from './context.js'
@@ -37,7 +38,7 @@ export function resolveOptions(o: SyncOptions): ResolvedOptions {
     concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
     plan: o.plan ?? false,
     overlapMs: o.overlapMs ?? DEFAULT_OVERLAP_MS,
-    requestsPerHour: o.requestsPerHour ?? 1000,
+    requestsPerHour: o.requestsPerHour ?? CLOUD_REQUESTS_PER_HOUR,
   }
 }
 

@@ -12,6 +12,7 @@ import type {BbEnv} from '../env.js'
 import {BbError, InterruptedError, UsageError} from '../errors.js'
 import {DEFAULT_WINDOW_MS, LEDGER_SCHEMA, PostgresBudgetLedger, planWindows, rateWindowFromEnv, readBudgets} from '../http/ledger-postgres.js'
 import type {SharedBudget} from '../http/shared-budget.js'
+import {CLOUD_REQUESTS_PER_HOUR} from '../http/types.js'
 import type {Store} from '../store/types.js'
 import {runSync} from '../sync/engine.js'
 import type {SyncEvent} from '../sync/events.js'
@@ -130,7 +131,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       const budget = new DeferredBudget()
       // A scaled window (tests, benches) scales the in-process pacing's hour with it.
       const scaled = windowMs !== DEFAULT_WINDOW_MS
-        ? {limiter: {requestsPerWindow: options.env.rateLimitPerHour ?? 1000, windowMs: windowMs * 60}}
+        ? {limiter: {requestsPerWindow: options.env.rateLimitPerHour ?? CLOUD_REQUESTS_PER_HOUR, windowMs: windowMs * 60}}
         : {}
       const request = {
         name, env: options.env, http: {sharedBudget: budget, ...scaled},

@@ -1,4 +1,4 @@
-import type {RateLimitState} from '../../http/types.js'
+import {CLOUD_REQUESTS_PER_HOUR, type RateLimitState} from '../../http/types.js'
 import {fmt, plural, row, type Check} from '../check.js'
 import type {CheckResult} from '../types.js'
 import {credentialLabel} from './credentials.js'
@@ -40,7 +40,7 @@ export const rateLimitCheck: Check = {
         if (remaining === 0) status = 'fail'
         else if (remaining < Math.max(50, limit * 0.1) && status === 'pass') status = 'warn'
       } else {
-        parts.push(`${principal}: remaining not reported by the server (about ${fmt(deps.defaultHourlyBudget ?? 1000)}/hour); validate used ${plural(used, 'request')}`)
+        parts.push(`${principal}: remaining not reported by the server (about ${fmt(deps.defaultHourlyBudget ?? CLOUD_REQUESTS_PER_HOUR)}/hour); validate used ${plural(used, 'request')}`)
       }
       if (list.some((s) => s.nearLimit) && status === 'pass') status = 'warn'
     }
