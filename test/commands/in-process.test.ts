@@ -1,3 +1,5 @@
+import {existsSync} from 'node:fs'
+
 import {afterEach, describe, expect, it} from 'vitest'
 
 import type {Repository} from '../../src/core/model.js'
@@ -52,6 +54,22 @@ describe.each(['cloud', 'datacenter'] as const)('commands in-process through the
     expect(events[0]?.type).toBe('start')
     expect(events.at(-1)).toMatchObject({type: 'summary', complete: true, reposDone: 2})
     expect(r.stderr).toBe('')
+  })
+
+  it('sync and export without --store use the store the test hands the context', async () => {
+    fx = await setupFixture({fileStore: true, flavor, select: 1})
+    const factories = {defaultStoreUrl: `${fx.dir}/injected.db`}
+    const env = {BB_INTEGRATE_CONFIG_DIR: fx.dir, BB_INTEGRATE_RATE_LIMIT: '100000'}
+    const synced = await runInProcess(['sync', '--json', '--commits-from', 'rest'], {env, factories})
+    expect(synced.code, synced.stdout).toBe(0)
+    const exported = await runInProcess(['export', '--json', '--entity', 'repository'], {env, factories})
+    expect(exported.code, exported.stderr).toBe(0)
+    const rows = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as {entity: string})
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({entity: 'repository'})
+    // The data dir's own default store (BB_INTEGRATE_CONFIG_DIR/bb-integrate.db) was never created.
+    expect(existsSync(factories.defaultStoreUrl)).toBe(true)
+    expect(existsSync(`${fx.dir}/bb-integrate.db`)).toBe(false)
   })
 
   it('a bad flag is a usage error (exit 2) in the JSON envelope', async () => {
