@@ -7,6 +7,9 @@ import type {PostgresBudgetLedger} from '../http/ledger-postgres.js'
 import type {SharedBudget} from '../http/shared-budget.js'
 import {WORKER_SCHEMA, connectionFlag} from './queue.js'
 
+/** A crowded principal gets at most this many jobs in one process when nothing else is waiting. */
+export const CROWDED_JOBS = 2
+
 /** One running job as the slot scheduler sees it. */
 export interface JobSlot {
   /** Aborted when the job gives its slot back. */
@@ -71,9 +74,13 @@ export class BudgetSlots {
 
   /** graphile-worker's `forbiddenFlags`: the crowded connections, when other work is waiting. */
   readonly forbiddenFlags = async (): Promise<string[] | null> => {
-    const flags = this.crowdedFlags()
+    const flags = this.crowdedFlags(1)
     if (flags.length === 0) return null
-    return (await this.otherWorkWaiting(flags)) ? flags : null
+    if (await this.otherWorkWaiting(flags)) return flags
+    // Nothing else to do: a crowded principal still gets no more than CROWDED_JOBS jobs here, since more
+    // would only wait for the same budget (and spend this machine's CPU and the database's polling).
+    const full = this.crowdedFlags(CROWDED_JOBS)
+    return full.length > 0 ? full : null
   }
 
   private async onWait(principal: string, waitMs: number, waitedMs: number): Promise<void> {
@@ -105,16 +112,20 @@ export class BudgetSlots {
    * Connections whose principal had to wait lately and already has a job here. "Lately" is two windows,
    * at least 2 s: with short windows a busy machine may take longer than one to come back to the ledger.
    */
-  private crowdedFlags(): string[] {
+  private crowdedFlags(minJobs = 1): string[] {
     const since = this.now() - Math.max(2 * this.windowMs, 2000)
-    const flags = new Set<string>()
+    const jobs = new Map<string, number>()
     for (const job of this.running) {
       if (job.yielded !== null) continue
       const principal = this.principalOf.get(job.connection)
       if (principal === undefined || (this.crowdedAt.get(principal) ?? -Infinity) < since) continue
-      for (const [connection, p] of this.principalOf) if (p === principal) flags.add(connectionFlag(connection))
+      jobs.set(principal, (jobs.get(principal) ?? 0) + 1)
     }
-    return [...flags]
+    const flags: string[] = []
+    for (const [connection, principal] of this.principalOf) {
+      if ((jobs.get(principal) ?? 0) >= minJobs) flags.push(connectionFlag(connection))
+    }
+    return flags
   }
 
   /** Is a job that none of `flags` marks ready to run now (its repository's queue free)? */

@@ -1,7 +1,8 @@
 /**
  * Job slots against per-principal budgets (real PostgreSQL, real graphile-worker schema): a job whose
  * principal's budget is spent gives its slot back only while another job of this process spends that
- * budget and another principal's job is waiting; a free slot then skips the crowded connection. The
+ * budget and another principal's job is waiting; a free slot then skips the crowded connection (and takes
+ * no third job of it even when nothing else waits). The
  * yielded job is queued again under its key with its attempts and still counts as work to drain.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -62,10 +63,13 @@ describe.skipIf(!pgAvailable())('BudgetSlots', () => {
       // Only principal "user-1" has waiting work: B waits in its slot (the test's sleep ends the take).
       await expect(budget.take('user-1')).rejects.toBeInstanceOf(Slept)
       expect(slot.resumeAt()).toBeNull()
-      expect(await slots.forbiddenFlags()).toBeNull()
+      // Two jobs already wait for that budget here: a free slot takes no third one, though nothing else waits.
+      expect(await slots.forbiddenFlags()).toEqual(['conn:one'])
       return slot
     })
     await b
+    // One job of the crowded principal left and nothing else waiting: a free slot may take another.
+    expect(await slots.forbiddenFlags()).toBeNull()
 
     // Now a job of another connection waits: B gives its slot back, to resume when the window reopens.
     await queue.addSync({connection: 'two', repo: 'ws/other'})

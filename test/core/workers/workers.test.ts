@@ -80,4 +80,22 @@ describe.skipIf(!pgAvailable())('workers on PostgreSQL', () => {
       await store.close()
     }
   }, 180_000)
+
+  it('SIGTERM mid-job (through the runner): stop taking jobs, the running one goes back to the queue, exit 0', async () => {
+    const url = await server.createDatabase('graceful')
+    const env = cliEnv(rig, url, {BB_INTEGRATE_RATE_LIMIT: String(LIMIT), BB_INTEGRATE_RATE_WINDOW_MS: String(WINDOW_MS)})
+    expect((await cli(['sync', '--enqueue'], env)).code).toBe(0)
+    const queued = await jobsLeft(url)
+    const worker = startWorker(env, ['--concurrency', '1'])
+    await worker.firstJob
+    worker.child.kill('SIGTERM')
+    expect(await worker.exited).toBe(0)
+    const phases = worker.events.map((e) => `${String(e.type)}:${String(e.phase)}`)
+    expect(phases).toContain('worker:draining')
+    expect(phases.at(-1)).toBe('worker:stopped')
+    // Whatever had not finished is still queued: the job that was running came back (not lost, not failed for good).
+    const done = worker.events.filter((e) => e.type === 'job' && e.phase === 'done').length
+    expect(await jobsLeft(url)).toBe(queued - done)
+    expect(worker.events.some((e) => e.type === 'job' && e.phase === 'failed' && e.final === true)).toBe(false)
+  }, 120_000)
 })
