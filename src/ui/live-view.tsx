@@ -1,14 +1,11 @@
 import {render} from 'ink'
 import React from 'react'
 
-import type {SyncEvent, SyncEventSink} from '../core/sync/events.js'
-import {DashboardView} from './sync-dashboard-view.js'
-import {applyEvent, initialState} from './sync-state.js'
 import {ColorProvider} from './styled.js'
 
-export interface DashboardOptions {
+export interface LiveViewOptions {
   onQuit: () => void
-  /** The terminal the dashboard draws on (the command's stderr) and reads its keys from. */
+  /** The terminal the view draws on (the command's stderr) and reads its keys from. */
   stdout: NodeJS.WriteStream
   stdin: NodeJS.ReadStream
   now?: () => number
@@ -16,17 +13,27 @@ export interface DashboardOptions {
   color?: boolean
 }
 
-export interface DashboardHandle {
-  sink: SyncEventSink
+export interface LiveViewHandle<E> {
+  sink: (event: E) => void
   /** Draw the final frame and release the terminal. */
   finish(): Promise<void>
 }
 
-/** The live sync dashboard. Renders on stderr so stdout stays clean. */
-export function renderSyncDashboard(options: DashboardOptions): DashboardHandle {
+/** What a live view draws: its state, how an event changes it, and the component that shows it. */
+export interface LiveViewSpec<S extends {now: number}, E> {
+  initial(now: number): S
+  apply(state: S, event: E, now: number): unknown
+  View: React.ComponentType<{state: S; rows: number; columns: number | undefined; onQuit: () => void; now: () => number}>
+}
+
+/**
+ * A live Ink view of a long operation (the sync dashboard, the worker's view) on the command's stderr,
+ * so stdout stays clean. Events change the state; the component redraws on its own clock.
+ */
+export function renderLiveView<S extends {now: number}, E>(spec: LiveViewSpec<S, E>, options: LiveViewOptions): LiveViewHandle<E> {
   const now = options.now ?? Date.now
   const {stdout} = options
-  const state = initialState(now())
+  const state = spec.initial(now())
   const rows = (stdout.rows ?? 30) - 1
   const color = options.color ?? true
   // A narrower terminal re-wraps the frame already drawn, and Ink then erases too few lines, leaving
@@ -38,20 +45,16 @@ export function renderSyncDashboard(options: DashboardOptions): DashboardHandle 
     width = stdout.columns ?? 0
   }
   stdout.on('resize', onResize)
+  const {View} = spec
   const view = () => (
     <ColorProvider color={color}>
-      <DashboardView state={state} rows={rows} columns={stdout.columns} onQuit={options.onQuit} now={now} />
+      <View state={state} rows={rows} columns={stdout.columns} onQuit={options.onQuit} now={now} />
     </ColorProvider>
   )
-  const instance = render(view(), {
-    stdout,
-    stdin: options.stdin,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  })
+  const instance = render(view(), {stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false})
   return {
-    sink: (event: SyncEvent) => {
-      applyEvent(state, event, now())
+    sink: (event: E) => {
+      spec.apply(state, event, now())
     },
     async finish() {
       state.now = now()
