@@ -220,12 +220,12 @@ export function realState(detail: WRepoDetail): RealRepo | undefined {
   return states.get(detail)
 }
 
-function gitTime(iso: string): string {
-  return `${Math.floor(Date.parse(iso) / 1000)} +0000`
+function gitTime(iso: string, tz = '+0000'): string {
+  return `${Math.floor(Date.parse(iso) / 1000)} ${tz}`
 }
 
-export function ident(c: Pick<WCommit, 'authorName' | 'authorEmail' | 'date'>): string {
-  return `${c.authorName} <${c.authorEmail}> ${gitTime(c.date)}`
+export function ident(c: Pick<WCommit, 'authorName' | 'authorEmail' | 'date' | 'tz'>): string {
+  return `${c.authorName} <${c.authorEmail}> ${gitTime(c.date, c.tz)}`
 }
 
 function commitOid(tree: Dir, c: WCommit): string {

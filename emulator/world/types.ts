@@ -76,6 +76,8 @@ export interface WCommit {
   author: string | null
   /** ISO time, ms precision, UTC. */
   date: string
+  /** The author's UTC offset as git writes it ("+0530"); "+0000" when absent. */
+  tz?: string
   message: string
   files: WFile[]
 }

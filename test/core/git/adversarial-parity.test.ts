@@ -3,8 +3,8 @@
  * user runs them (the CLI in a child process): merges (one whose first parent is the feature tip), a
  * pure rename and a rename with edits, a copy, a mode-only change, a symbolic link, binaries added,
  * modified and removed, NFC and NFD names, CJK and emoji, odd names (quotes, a backslash, a leading
- * dash, `#`, `%`, `?`, a tab and a newline), an empty message, CRLF and no trailing newline, an
- * unlinked author, a 6,200-file commit, and an empty repository. `export` after each channel equals
+ * dash, `#`, `%`, `?`, a tab and a newline), an empty message, CRLF and no trailing newline, authors
+ * in other time zones, an unlinked author, a 6,200-file commit, and an empty repository. `export` after each channel equals
  * the other and the emulator's truth; again after pushes, a force-push that drops commits and a
  * deleted branch.
  *
@@ -143,8 +143,13 @@ describe.each(['cloud', 'datacenter'] as const)('git and REST agree on the git-a
     for (const f of files.filter((x) => x.path === 'assets/logo.png' || x.path === 'feature/blob.bin')) expect(f.linesAdded).toBe(0)
     const commits = (git.get('commit') ?? []).map((l) => JSON.parse(l) as {repo: string; message: string; parents: string[]})
     expect(commits.some((c) => c.message === '')).toBe(true)
+    const empty = (git.get('commit') ?? []).map((l) => JSON.parse(l) as {hash: string; message: string}).find((c) => c.message.startsWith('An empty commit'))
+    expect(empty).toBeDefined()
+    expect(files.filter((f) => f.commit === empty?.hash)).toEqual([])
     expect(commits.some((c) => c.message.includes('\r\n'))).toBe(true)
     expect(commits.filter((c) => c.repo === edge && c.parents.length === 2)).toHaveLength(2)
+    // Authors in other time zones: Cloud renders their dates with those offsets, git gives epoch seconds.
+    expect(rig.emu.world.detail(edge).commits.map((c) => c.tz).filter(Boolean).sort()).toEqual(['+0530', '+1245', '-0800'])
     // The empty repository: no commits on either channel, and no error.
     const sandbox = [...rig.emu.world.truth(flavor, 'repository', 'default')].find((r) => r.key.endsWith('/sandbox'))!.key
     expect(commits.filter((c) => c.repo === sandbox)).toEqual([])
