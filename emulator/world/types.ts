@@ -65,6 +65,11 @@ export interface WFile {
   status: 'added' | 'modified' | 'removed' | 'renamed'
   linesAdded: number
   linesRemoved: number
+  /**
+   * The git side of the change, known for scripted repositories (read from git itself): blob ids
+   * and modes before and after (absent on the side where the file does not exist).
+   */
+  git?: {oldOid?: string; newOid?: string; oldMode?: string; newMode?: string}
 }
 
 export interface WCommit {
