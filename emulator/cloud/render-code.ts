@@ -12,7 +12,7 @@ export function commit(origin: string, world: World, r: WRepo, c: WCommit): Reco
   return {
     type: 'commit',
     hash: c.hash,
-    date: gitTime(c.date),
+    date: gitTime(c.date, c.tz),
     author,
     message: c.message,
     summary: {raw: c.message, markup: 'markdown', html: `<p>${escapeHtml(c.message)}</p>`},

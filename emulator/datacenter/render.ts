@@ -179,7 +179,10 @@ export function renderPath(path: string): Json {
   return out
 }
 
-/** Content ids are blob hashes in DC; derive stable 40-hex stand-ins from commit and path. */
+/**
+ * Content ids are blob hashes in DC: a scripted repository's files carry the real ones; elsewhere,
+ * stable 40-hex stand-ins derived from commit and path.
+ */
 function contentId(commit: string, path: string, salt: string): string {
   let h = 0x811c9dc5
   const s = `${commit}:${path}:${salt}`
@@ -194,19 +197,19 @@ function contentId(commit: string, path: string, salt: string): string {
 
 export function renderChange(c: WCommit, f: WFile, origin: string, base: string): Json {
   const out: Json = {
-    contentId: f.status === 'removed' ? '0000000000000000000000000000000000000000' : contentId(c.hash, f.path, 'to'),
+    contentId: f.status === 'removed' ? '0000000000000000000000000000000000000000' : f.git?.newOid ?? contentId(c.hash, f.path, 'to'),
     path: renderPath(f.path),
-    executable: false,
+    executable: f.git?.newMode === '100755',
     percentUnchanged: f.status === 'renamed' ? 100 : -1,
     type: CHANGE_TYPE[f.status],
     nodeType: 'FILE',
     properties: {gitChangeType: GIT_CHANGE_TYPE[f.status]},
     links: {self: [{href: `${origin}${base}/browse/${f.path}?at=${c.hash}`}]},
   }
-  if (f.status !== 'added') out.fromContentId = contentId(c.parents[0] ?? c.hash, f.oldPath ?? f.path, 'from')
+  if (f.status !== 'added') out.fromContentId = f.git?.oldOid ?? contentId(c.parents[0] ?? c.hash, f.oldPath ?? f.path, 'from')
   if (f.status === 'renamed' && f.oldPath) {
     out.srcPath = renderPath(f.oldPath)
-    out.srcExecutable = false
+    out.srcExecutable = f.git?.oldMode === '100755'
   }
   return out
 }

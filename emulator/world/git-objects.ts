@@ -304,12 +304,12 @@ export function realState(detail: WRepoDetail): RealRepo | undefined {
   return states.get(detail)
 }
 
-function gitTime(iso: string): string {
-  return `${Math.floor(Date.parse(iso) / 1000)} +0000`
+function gitTime(iso: string, tz = '+0000'): string {
+  return `${Math.floor(Date.parse(iso) / 1000)} ${tz}`
 }
 
-export function ident(c: Pick<WCommit, 'authorName' | 'authorEmail' | 'date'>): string {
-  return `${c.authorName} <${c.authorEmail}> ${gitTime(c.date)}`
+export function ident(c: Pick<WCommit, 'authorName' | 'authorEmail' | 'date' | 'tz'>): string {
+  return `${c.authorName} <${c.authorEmail}> ${gitTime(c.date, c.tz)}`
 }
 
 function commitOid(tree: Dir, c: WCommit): string {
@@ -450,14 +450,16 @@ function filesFromGit(detail: WRepoDetail, state: RealRepo, fresh: ReadonlySet<s
 
 const GIT_STATUS: Record<string, WFile['status']> = {A: 'added', C: 'added', D: 'removed', M: 'modified', T: 'modified', R: 'renamed'}
 
-/** `git diff-tree -r -M` between two commits: `--name-status` for statuses, `--numstat` for counts. */
+/** `git diff-tree -r -M` between two commits: `--raw` for statuses, ids and modes, `--numstat` for counts. */
 function diffTreeFiles(dir: string, from: string, to: string): WFile[] {
-  const names = git(dir, ['diff-tree', '-r', '-z', '-M', '--no-commit-id', '--name-status', from, to]).toString('utf8').split('\0')
+  const names = git(dir, ['diff-tree', '-r', '-z', '-M', '--no-commit-id', '--no-abbrev', '--raw', from, to]).toString('utf8').split('\0')
   const counts = git(dir, ['diff-tree', '-r', '-z', '-M', '--no-commit-id', '--numstat', from, to]).toString('utf8').split('\0')
   const files: WFile[] = []
   let n = 0
   for (let i = 0; i < names.length - 1;) {
-    const letter = (names[i++] as string).charAt(0)
+    // ":oldmode newmode oldid newid status", then the path (two for a rename or copy).
+    const [oldMode = '', newMode = '', oldOid = '', newOid = '', statusField = ''] = (names[i++] as string).slice(1).split(' ')
+    const letter = statusField.charAt(0)
     const first = names[i++] as string
     const second = letter === 'R' || letter === 'C' ? (names[i++] as string) : null
     // numstat: "added\tremoved\tpath", or "added\tremoved\t" then the old and the new path.
@@ -472,6 +474,10 @@ function diffTreeFiles(dir: string, from: string, to: string): WFile[] {
       status,
       linesAdded: added === '-' ? 0 : Number(added),
       linesRemoved: removed === '-' ? 0 : Number(removed),
+      git: {
+        ...(letter === 'A' || letter === 'C' ? {} : {oldOid, oldMode}),
+        ...(letter === 'D' ? {} : {newOid, newMode}),
+      },
     })
   }
   return files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))

@@ -5,7 +5,8 @@
  * a copy, a mode-only change, a symbolic link, binary files added, modified and deleted, unicode
  * paths (NFC and NFD forms of the same name, CJK, emoji), odd paths (spaces, quotes, a backslash, a
  * leading dash, `#`, `%`, `?`, a tab and a newline in a name), a commit with an empty message, a
- * message without a trailing newline, one with CRLF line ends, an author no account is linked to,
+ * message without a trailing newline, a commit that changes no file, one with CRLF line ends, authors in other time zones (+0530,
+ * -0800, +1245), an author no account is linked to,
  * and a commit of 6,200 files. File contents are exact bytes; the file lists REST serves are the
  * ones git computes from the very same objects (see git-objects.ts).
  */
@@ -36,6 +37,8 @@ interface Step {
   parents: string[]
   message: string
   by: number | 'unlinked'
+  /** The author's UTC offset, when not UTC. */
+  tz?: string
   writes: Array<[string, Buffer | null, FileMode?]>
 }
 
@@ -80,13 +83,13 @@ function steps(main: string): {steps: Step[]; branches: Array<[string, string]>}
     {id: 'rename', parents: ['root'], by: 1, message: 'Rename app.ts, copy the notes\n', writes: [
       ['src/app.ts', null], ['src/main.ts', APP], ['docs/notes-copy.txt', NOTES],
     ]},
-    {id: 'mode', parents: ['rename'], by: 1, message: 'Make run.sh executable\n', writes: [['bin/run.sh', RUN, '100755']]},
+    {id: 'mode', parents: ['rename'], by: 1, tz: '+0530', message: 'Make run.sh executable\n', writes: [['bin/run.sh', RUN, '100755']]},
     {id: 'edit-rename', parents: ['mode'], by: 2, message: 'Ünïcode ✓ — 日本語 🎉: move main.ts to lib/ and edit it\n\nAlso a new logo and a link.\n', writes: [
       ['src/main.ts', null], ['lib/main.ts', APP_EDITED], ['assets/logo.png', binary(2, 320)], ['link-to-readme', Buffer.from('README.md'), '120000'],
     ]},
-    {id: 'unicode', parents: ['edit-rename'], by: 3, message: 'Add unicode paths', writes: UNICODE_PATHS.map((p, i) => [p, Buffer.from(`unicode ${i}\n`)])},
+    {id: 'unicode', parents: ['edit-rename'], by: 3, tz: '-0800', message: 'Add unicode paths', writes: UNICODE_PATHS.map((p, i) => [p, Buffer.from(`unicode ${i}\n`)])},
     {id: 'odd', parents: ['unicode'], by: 'unlinked', message: 'Odd paths\r\n\r\nWith CRLF line ends.\r\n', writes: ODD_PATHS.map((p, i) => [p, Buffer.from(`odd path ${i}\n`)])},
-    {id: 'feature-1', parents: ['odd'], by: 2, message: 'EDGE-12 feature work (#3)\n', writes: [
+    {id: 'feature-1', parents: ['odd'], by: 2, tz: '+1245', message: 'EDGE-12 feature work (#3)\n', writes: [
       ['docs/notes.txt', text('notes', 13, new Map([[0, 'notes, rewritten first line\n']]))], ['feature/a.txt', text('feature a', 5)],
     ]},
     {id: 'feature-2', parents: ['feature-1'], by: 'unlinked', message: 'Drop the hash file, add a blob\n', writes: [
@@ -102,7 +105,8 @@ function steps(main: string): {steps: Step[]; branches: Array<[string, string]>}
     {id: 'bulk', parents: ['merge-feature-first'], by: 3, message: `Vendor ${BULK_FILES} files\n`, writes: bulk},
     {id: 'topic', parents: ['bulk'], by: 1, message: 'Topic edit of lib/main.ts\n', writes: [['lib/main.ts', APP_TOPIC]]},
     {id: 'main-after-bulk', parents: ['bulk'], by: 0, message: 'README on the default branch\n', writes: [['README.md', text('readme', 12)]]},
-    {id: 'merge-topic', parents: ['main-after-bulk', 'topic'], by: 0, message: 'Merge topic\n', writes: [['lib/main.ts', APP_TOPIC]]},
+    {id: 'empty-commit', parents: ['main-after-bulk'], by: 0, message: 'An empty commit: no files at all\n', writes: []},
+    {id: 'merge-topic', parents: ['empty-commit', 'topic'], by: 0, message: 'Merge topic\n', writes: [['lib/main.ts', APP_TOPIC]]},
   ]
   return {steps: list, branches: [[main, 'merge-topic'], ['feature/edge', 'feature-2'], ['release/1.0', 'edit-rename']]}
 }
@@ -122,7 +126,7 @@ export function generateScriptedRepo(ctx: RepoContext): WRepoDetail {
   const commits: WCommit[] = list.map((s, i) => {
     const hash = placeholder(s.id)
     writes.set(hash, s.writes.map(([path, content, mode]) => ({path, content, ...(mode ? {mode} : {})})))
-    return {hash, parents: s.parents.map(placeholder), ...who(s.by), date: iso(start + i * 60_000), message: s.message, files: []}
+    return {hash, parents: s.parents.map(placeholder), ...who(s.by), date: iso(start + i * 60_000), ...(s.tz ? {tz: s.tz} : {}), message: s.message, files: []}
   })
   const wb: WBranch[] = branches.map(([name, id]) => ({name, head: placeholder(id)}))
   const detail: WRepoDetail = {repo, branches: wb, commits: commits.reverse(), pullRequests: []}

@@ -65,6 +65,11 @@ export interface WFile {
   status: 'added' | 'modified' | 'removed' | 'renamed'
   linesAdded: number
   linesRemoved: number
+  /**
+   * The git side of the change, known for scripted repositories (read from git itself): blob ids
+   * and modes before and after (absent on the side where the file does not exist).
+   */
+  git?: {oldOid?: string; newOid?: string; oldMode?: string; newMode?: string}
 }
 
 export interface WCommit {
@@ -76,6 +81,8 @@ export interface WCommit {
   author: string | null
   /** ISO time, ms precision, UTC. */
   date: string
+  /** The author's UTC offset as git writes it ("+0530"); "+0000" when absent. */
+  tz?: string
   message: string
   files: WFile[]
 }

@@ -4,6 +4,8 @@
  * renders every commit, its Cloud diffstat and its Data Center changes as JSON that validates
  * against the official specs, and the empty repository lists no commits on either.
  */
+import {createHash} from 'node:crypto'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {startEmulator} from '../../emulator/index.js'
@@ -66,6 +68,19 @@ describe.each(['cloud', 'datacenter'] as const)('git-adversarial responses valid
     }
     expect(files).toBe(commits.reduce((n, c) => n + c.files.length, 0))
   }, 120_000)
+
+  it.runIf(flavor === 'datacenter')('Data Center changes carry git\'s own blob ids and executable bits', async () => {
+    const detail = emu.world.detail(`${edge.container}/${edge.slug}`)
+    const mode = detail.commits.find((c) => c.message === 'Make run.sh executable\n')!
+    const base = `/api/latest/projects/${edge.container}/repos/${edge.slug}`
+    const page = (await check('GET /api/latest/projects/{projectKey}/repos/{repositorySlug}/commits/{commitId}/changes', `${base}/commits/${mode.hash}/changes`, 200)) as {values: Array<{path: {toString: string}; executable: boolean; contentId: string; fromContentId: string; type: string}>}
+    expect(page.values).toHaveLength(1)
+    const [change] = page.values
+    // A mode-only change: the same blob on both sides, now executable.
+    expect(change).toMatchObject({type: 'MODIFY', executable: true, path: {toString: 'bin/run.sh'}})
+    expect(change?.contentId).toBe(change?.fromContentId)
+    expect(change?.contentId).toBe(createHash('sha1').update('blob 25\0#!/bin/sh\nexec node "$@"\n').digest('hex'))
+  })
 
   it('the empty repository lists no commits', async () => {
     const body = flavor === 'cloud'

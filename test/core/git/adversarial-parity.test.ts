@@ -3,8 +3,8 @@
  * user runs them (the CLI in a child process): merges (one whose first parent is the feature tip), a
  * pure rename and a rename with edits, a copy, a mode-only change, a symbolic link, binaries added,
  * modified and removed, NFC and NFD names, CJK and emoji, odd names (quotes, a backslash, a leading
- * dash, `#`, `%`, `?`, a tab and a newline), an empty message, CRLF and no trailing newline, an
- * unlinked author, a 6,200-file commit, and an empty repository. `export` after each channel equals
+ * dash, `#`, `%`, `?`, a tab and a newline), an empty message, CRLF and no trailing newline, authors
+ * in other time zones, an unlinked author, a 6,200-file commit, and an empty repository. `export` after each channel equals
  * the other and the emulator's truth; again after pushes, a force-push that drops commits and a
  * deleted branch.
  *
@@ -74,11 +74,17 @@ describe.each(['cloud', 'datacenter'] as const)('git and REST agree on the git-a
     return runDevCli(args, env)
   }
 
-  async function syncBoth(restArgs: string[] = []): Promise<void> {
-    for (const from of ['git', 'rest']) {
+  /** Both syncs, with the REST and git requests each one made. */
+  async function syncBoth(restArgs: string[] = []): Promise<Record<'git' | 'rest', {rest: number; git: number}>> {
+    const cost = {git: {rest: 0, git: 0}, rest: {rest: 0, git: 0}}
+    for (const from of ['git', 'rest'] as const) {
+      const before = rig.emu.stats()
       const run = await cli(['sync', '--commits-from', from, '--store', join(scratch, `${from}.db`), ...(from === 'rest' ? restArgs : [])])
       expect(run.code, run.stderr).toBe(0)
+      const after = rig.emu.stats()
+      cost[from] = {rest: after.total - before.total, git: after.git - before.git}
     }
+    return cost
   }
 
   async function exported(from: string): Promise<Map<string, string[]>> {
@@ -128,9 +134,18 @@ describe.each(['cloud', 'datacenter'] as const)('git and REST agree on the git-a
     return git
   }
 
-  it('a first sync: export after git equals export after REST and the truth', async () => {
-    await syncBoth()
+  it('a first sync: export after git equals export after REST and the truth', async ({annotate}) => {
+    const cost = await syncBoth()
     const git = await expectParity()
+    // REST pays one file listing per commit (two for the 6,200-file one on Cloud); git pays a clone.
+    const commitCount = (git.get('commit') ?? []).length
+    await annotate(`${commitCount} commits: --commits-from rest ${cost.rest.rest} REST requests; --commits-from git ${cost.git.rest} REST + ${cost.git.git} git requests`)
+    expect(cost.rest.git).toBe(0)
+    expect(cost.rest.rest).toBeGreaterThan(commitCount)
+    expect(cost.git.git).toBeGreaterThan(0)
+    // Over git, the only REST requests REST does not make are the clone links (one per repository).
+    const repos = [...rig.emu.world.truth(flavor, 'repository', 'default')].length
+    expect(cost.rest.rest - cost.git.rest).toBeGreaterThanOrEqual(commitCount - repos)
     const files = (git.get('commitFile') ?? []).map((l) => JSON.parse(l) as {repo: string; commit: string; path: string; oldPath: string | null; status: string; linesAdded: number | null})
     const paths = new Set(files.map((f) => f.path))
     // The corner cases really are in what was compared.
@@ -143,8 +158,13 @@ describe.each(['cloud', 'datacenter'] as const)('git and REST agree on the git-a
     for (const f of files.filter((x) => x.path === 'assets/logo.png' || x.path === 'feature/blob.bin')) expect(f.linesAdded).toBe(0)
     const commits = (git.get('commit') ?? []).map((l) => JSON.parse(l) as {repo: string; message: string; parents: string[]})
     expect(commits.some((c) => c.message === '')).toBe(true)
+    const empty = (git.get('commit') ?? []).map((l) => JSON.parse(l) as {hash: string; message: string}).find((c) => c.message.startsWith('An empty commit'))
+    expect(empty).toBeDefined()
+    expect(files.filter((f) => f.commit === empty?.hash)).toEqual([])
     expect(commits.some((c) => c.message.includes('\r\n'))).toBe(true)
     expect(commits.filter((c) => c.repo === edge && c.parents.length === 2)).toHaveLength(2)
+    // Authors in other time zones: Cloud renders their dates with those offsets, git gives epoch seconds.
+    expect(rig.emu.world.detail(edge).commits.map((c) => c.tz).filter(Boolean).sort()).toEqual(['+0530', '+1245', '-0800'])
     // The empty repository: no commits on either channel, and no error.
     const sandbox = [...rig.emu.world.truth(flavor, 'repository', 'default')].find((r) => r.key.endsWith('/sandbox'))!.key
     expect(commits.filter((c) => c.repo === sandbox)).toEqual([])
@@ -155,13 +175,19 @@ describe.each(['cloud', 'datacenter'] as const)('git and REST agree on the git-a
     await rig.emu.admin.mutate({type: 'push', repo: edge, commits: 2, message: 'Push über odd paths ✓\n'})
     const doomed = await rig.emu.admin.mutate({type: 'push', repo: edge, branch: 'topic/doomed', commits: 2})
     await rig.emu.admin.mutate({type: 'push', repo: edge, branch: 'feature/edge', commits: 1})
+    // A pull request whose commit edits, renames or removes files of this history, merged with a merge commit.
+    const opened = await rig.emu.admin.mutate({type: 'pr.create', repo: edge, title: 'EDGE-7 change odd files'})
+    const merged = await rig.emu.admin.mutate({type: 'pr.merge', repo: edge, id: opened.details.id as number})
+    // Two more on top of the merge: what the force-push below drops (a pull request's merge stays).
+    const later = await rig.emu.admin.mutate({type: 'push', repo: edge, commits: 2})
     await syncBoth()
-    await expectParity()
-    const forced = await rig.emu.admin.mutate({type: 'push', repo: edge, branch: main, drop: 3, commits: 1})
+    const afterPush = await expectParity()
+    expect((afterPush.get('pullRequest') ?? []).some((l) => l.includes(merged.details.mergeCommit as string))).toBe(true)
+    const forced = await rig.emu.admin.mutate({type: 'push', repo: edge, branch: main, drop: 2, commits: 1})
     const deleted = await rig.emu.admin.mutate({type: 'branch.delete', repo: edge, branch: 'topic/doomed'})
     const removed = [forced, deleted].flatMap((r) => r.details.dropped as string[])
-    // The two pushed commits, the merge of the topic and the topic commit only that merge reached.
-    expect(removed).toHaveLength(6)
+    expect(removed).toHaveLength(4)
+    expect(removed).toEqual(expect.arrayContaining(later.details.commits as string[]))
     expect(removed).toEqual(expect.arrayContaining(doomed.details.commits as string[]))
     await syncBoth(['--full'])
     const git = await expectParity()
