@@ -28,11 +28,11 @@ export function plainSink(write: (line: string) => void = (line) => process.stde
         break
       case 'plan':
         // Unknown counts (Data Center gives none cheaply) make the figure a floor, not an estimate.
-        out(`plan: ${event.repo}: ${event.pullRequests === null || event.commits === null ? '≥' : '~'}${event.estimatedRequests} requests (${event.pullRequests ?? '?'} PRs, ${event.commits ?? '?'} commits)`)
+        out(`plan: ${event.repo}: ${event.pullRequests === null || event.commits === null ? '≥' : '~'}${event.estimatedRequests} requests (${event.pullRequests ?? '?'} PRs, ${event.commits ?? '?'} commits)${event.git ? ` + git ${event.git.action}: ${event.git.requests.high} requests` : ''}`)
         break
       case 'planSummary':
         planned = true
-        out(`plan: ${event.repos} repositories, ~${event.estimatedRequests} requests, ~${formatDuration(event.estimatedSeconds * 1000)} at ${event.requestsPerHour} requests/hour per principal`)
+        out(`plan: ${event.repos} repositories, ~${event.estimatedRequests} requests, ~${formatDuration(event.estimatedSeconds * 1000)} at ${event.requestsPerHour} requests/hour per principal${event.git ? `; git: ~${event.git.estimatedRequests} requests${event.git.requestsPerHour === null ? ' (same budget)' : ` at ${event.git.requestsPerHour} requests/hour`}` : ''}`)
         break
       case 'repo':
         if (event.phase === 'queued') break

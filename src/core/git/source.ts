@@ -7,7 +7,8 @@
  * walk (one request per page of commits), matched by hash.
  */
 import type {CommitFile, ProviderKind} from '../model.js'
-import type {Branch, CommitFileOptions, CommitListOptions, CommitRecord, CommitSource, Page} from '../provider/types.js'
+import {exactly} from '../provider/types.js'
+import type {Branch, ChannelPlan, CommitFileOptions, CommitListOptions, CommitRecord, CommitSource, Page, PlanRange, RepoPlan, RepoPlanInput} from '../provider/types.js'
 import {gitAuthorization} from './auth.js'
 import {GitError, runGit, spawnGit} from './exec.js'
 import type {GitCommit} from './log.js'
@@ -15,6 +16,16 @@ import {LOG_ARGS, parseLog} from './log.js'
 import {checkCloneUrl, mirrorDir, mirrorExists, updateMirror} from './mirror.js'
 
 export const GIT_PAGE_SIZE = 100
+/** Cloud's allowance for git over HTTPS, per user and rolling hour (apart from REST). */
+export const CLOUD_GIT_REQUESTS_PER_HOUR = 60_000
+
+/**
+ * Smart-HTTP requests of one mirror update (protocol v2): the ref advertisement (`info/refs`), `ls-refs`,
+ * and a `fetch` when the remote has commits the mirror lacks (a first clone of a repository with
+ * commits, or a fetch after a push).
+ */
+const GIT_REFS_REQUESTS = 2
+const GIT_FETCH_REQUESTS = 1
 
 export interface GitSourceOptions {
   provider: ProviderKind
@@ -65,6 +76,38 @@ export class GitCommitSource implements CommitSource {
     this.options.onMirror?.(repo, phase, 'done')
     this.fresh.add(repo)
     return dir
+  }
+
+  /**
+   * `sync --plan` for the git path: branches come from the mirror and commit files from `git log`, so
+   * neither costs REST; the commit listing stays (authors' accounts, one request per page of commits);
+   * a first clone reads the repository's clone link. On the git channel: a clone or a fetch.
+   */
+  planChannel(repo: string, input: RepoPlanInput, rest: RepoPlan): ChannelPlan {
+    const mirror = mirrorExists(this.dir(repo))
+    const r = rest.requests
+    // New commits make the update fetch (a first clone: any commit, those an earlier REST sync stored
+    // too); heads that only moved to known commits or went away do not.
+    const fetch: PlanRange = !mirror && input.knownHeads.length > 0 ? exactly(GIT_FETCH_REQUESTS)
+      : rest.commits.high === 0 ? exactly(0)
+        : {low: rest.commits.low > 0 ? GIT_FETCH_REQUESTS : 0, high: GIT_FETCH_REQUESTS}
+    return {
+      requests: {
+        ...r,
+        repository: mirror ? r.repository : {low: r.repository.low + 1, high: r.repository.high + 1},
+        // Accounts are read only for commits the walk yields (no new commit, no listing), and the lookup
+        // stops once every commit is matched: it may leave the REST walk's last, empty page unread.
+        commits: rest.commits.high === 0 ? exactly(0) : {low: Math.max(0, r.commits.low - 1), high: r.commits.high},
+        branches: exactly(0),
+        commitFiles: exactly(0),
+      },
+      channel: {
+        name: 'git',
+        action: mirror ? 'fetch' : 'clone',
+        requests: {low: GIT_REFS_REQUESTS + fetch.low, high: GIT_REFS_REQUESTS + fetch.high},
+        requestsPerHour: this.options.provider === 'cloud' ? CLOUD_GIT_REQUESTS_PER_HOUR : null,
+      },
+    }
   }
 
   async *branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>> {
