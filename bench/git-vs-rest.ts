@@ -53,6 +53,8 @@ function routes(c: Counters, pattern: RegExp): number {
 
 interface Measured {
   label: string
+  /** The emulator's count of the requests a commits-only REST sync needs at the largest pages. */
+  minimum: number
   repos: number
   commits: number
   files: number
@@ -64,7 +66,8 @@ const fmt = (n: number, d = 2): string => n.toLocaleString('en-US', {maximumFrac
 const int = (n: number): string => Math.round(n).toLocaleString('en-US')
 
 async function measure(deps: GitBenchDeps, label: string, dataset: string, restInFull: boolean): Promise<Measured> {
-  const {info, proc} = await deps.startEmu({dataset})
+  // Only the commits-only API minimum is counted up front: the full counts generate `large` four times.
+  const {info, proc} = await deps.startEmu({dataset, counts: 'commits'})
   const dir = mkdtempSync(join(deps.scratch, 'git-'))
   const mirrors = join(dir, 'mirrors')
   const common = ['--no-prs', '--concurrency', '4']
@@ -102,7 +105,7 @@ async function measure(deps: GitBenchDeps, label: string, dataset: string, restI
     }
     rmSync(restDir, {recursive: true, force: true})
     return {
-      label, repos: info.repos.length, commits: gitRun.summary.counts.commit ?? 0, files: gitRun.summary.counts.commitFile ?? 0,
+      label, minimum: info.minimum.commitsAndFiles, repos: info.repos.length, commits: gitRun.summary.counts.commit ?? 0, files: gitRun.summary.counts.commitFile ?? 0,
       git: {run: gitRun, used, resync, diskKiB, mirrors: mirrorCount}, rest,
     }
   } finally {
@@ -119,8 +122,8 @@ function rows(m: Measured): string[] {
   const r = m.rest
   const planned = r.planned ? `${int(r.planned.requests)}${r.planned.low === r.planned.high ? ' (exact)' : ` (${int(r.planned.low)}–${int(r.planned.high)})`}` : '—'
   const restLine = r.run && r.used
-    ? `| ${m.label} | REST | ${int(r.used.rest)} (${int(diffstats(r.used))} diffstats) | ${planned} | ${int(r.used.git)} | ${fmt(r.run.wallMs / 1000, 1)} s | ${fmt(r.run.peakRssMb, 0)} MB | — | — | **${fmt(r.used.rest / CLOUD_REST_PER_HOUR)} h** |`
-    : `| ${m.label} | REST (not run: planned) | — | ${planned} | 0 | — | — | — | — | **${fmt((r.planned?.requests ?? 0) / CLOUD_REST_PER_HOUR)} h** (planned) |`
+    ? `| ${m.label} | REST | ${int(r.used.rest)} (${int(diffstats(r.used))} diffstats; API minimum ${int(m.minimum)}) | plan ${planned} | ${int(r.used.git)} | ${fmt(r.run.wallMs / 1000, 1)} s | ${fmt(r.run.peakRssMb, 0)} MB | — | — | **${fmt(r.used.rest / CLOUD_REST_PER_HOUR)} h** |`
+    : `| ${m.label} | REST (not run: the API minimum) | ${int(m.minimum)} (${int(m.commits)} diffstats) | plan ${planned} | 0 | — | — | — | — | **${fmt(m.minimum / CLOUD_REST_PER_HOUR)} h** |`
   return [gitLine, restLine]
 }
 
@@ -141,11 +144,14 @@ commit listing gives each author's Bitbucket account; the clone link comes from 
 CLI's Node process (\`maxRSS\`; the \`git\` processes it runs are not included). The no-change re-sync names the
 repositories (\`--repo\`, as a saved selection does) and is counted per repository. Budget-hours: what a first full
 sync costs a Cloud user, REST at ${int(CLOUD_REST_PER_HOUR)}/h and git at ${int(CLOUD_GIT_PER_HOUR)}/h, the two spent side by side (the larger of the two).
-The REST rows also give \`sync --plan --no-prs --commits-from rest\` (its midpoint, and its range where Cloud cannot count).
-${large.rest.run ? '' : `The REST path of \`large\` (one diffstat request per commit) was not run here: its count is the plan's.
+The REST rows also give \`sync --plan --no-prs --commits-from rest\` (its midpoint, and its range where Cloud cannot count) and
+the API minimum: the emulator's exact count of the listings and diffstats a commits-only sync needs at the largest pages.
+${large.rest.run ? '' : `The REST path of \`large\` (${int(large.commits)} diffstat requests, about ${fmt(large.minimum / CLOUD_REST_PER_HOUR, 0)} hours of budget) was not run here:
+its figure is that API minimum, which the REST path makes exactly (made / minimum = 1.00 in the row above it, and on
+\`large\` with every entity in "Plan accuracy" above).
 `}Command: \`npm run bench -- --only git${deps.quick ? ' --quick' : ''}\`.
 
-| dataset | path | REST requests (commits + files) | REST: git target / plan | git requests | wall | peak RSS | disk per mirror | no-change re-sync per repo | Cloud budget-hours |
+| dataset | path | REST requests (commits + files) | target / plan | git requests | wall | peak RSS | disk per mirror | no-change re-sync per repo | Cloud budget-hours |
 |---|---|---|---|---|---|---|---|---|---|
 ${table}
 
