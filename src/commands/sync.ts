@@ -22,6 +22,7 @@ async function chooseGitSource(mode: CommitsFrom, gitDir: string | undefined, op
     gitDir: gitDir ?? defaultGitDir(),
     since,
     warn: (message) => sink({type: 'warning', message}),
+    onMirror: (event) => sink({type: 'mirror', ...event}),
   })
 }
 

@@ -1,6 +1,7 @@
 import type {EntityCounts, SyncEvent, SyncEventSink} from '../core/sync/events.js'
 import {formatDuration} from '../core/format.js'
 import {formatCounts, summaryLine} from './sync-summary.js'
+import {mirrorText} from './sync-state.js'
 
 const PHASE_TEXT: Record<string, string> = {
   pullRequests: 'pull requests',
@@ -17,6 +18,7 @@ const PHASE_TEXT: Record<string, string> = {
  */
 export function plainSink(write: (line: string) => void = (line) => process.stderr.write(line), now: () => number = Date.now, everyMs = 5000): SyncEventSink {
   const lastProgress = new Map<string, number>()
+  const lastMirror = new Map<string, number>()
   const repoCounts = new Map<string, EntityCounts>()
   const repoPhase = new Map<string, string>()
   let planned = false
@@ -48,6 +50,17 @@ export function plainSink(write: (line: string) => void = (line) => process.stde
           out(`${event.repo}: ${PHASE_TEXT[event.phase] ?? event.phase} ${event.done}${event.total ? `/${event.total}` : ''}`)
         }
         break
+      case 'mirror': {
+        // Start and end always; the transfer at most every few seconds per repository.
+        const verb = event.action === 'clone' ? 'clon' : 'fetch'
+        if (event.state === 'start') out(`${event.repo}: ${verb}ing the git mirror…`)
+        else if (event.state === 'done') out(`${event.repo}: git mirror ${verb}ed`)
+        else if (now() - (lastMirror.get(event.repo) ?? 0) >= everyMs) {
+          lastMirror.set(event.repo, now())
+          out(`${event.repo}: ${mirrorText({action: event.action, stage: event.stage ?? null, percent: event.percent ?? null, done: event.done ?? null, total: event.total ?? null})}`)
+        }
+        break
+      }
       case 'progress': {
         const c = repoCounts.get(event.repo) ?? {}
         c[event.entity] = (c[event.entity] ?? 0) + event.count

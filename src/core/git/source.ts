@@ -14,8 +14,14 @@ import {GitError, runGit, spawnGit} from './exec.js'
 import type {GitCommit} from './log.js'
 import {LOG_ARGS, parseLog} from './log.js'
 import {checkCloneUrl, mirrorDir, mirrorExists, updateMirror} from './mirror.js'
+import type {MirrorProgress} from './mirror.js'
 
 export const GIT_PAGE_SIZE = 100
+
+export type MirrorEvent = {repo: string; action: 'clone' | 'fetch'} & (
+  | {state: 'start' | 'done'}
+  | ({state: 'progress'} & MirrorProgress)
+)
 /** Cloud's allowance for git over HTTPS, per user and rolling hour (apart from REST). */
 export const CLOUD_GIT_REQUESTS_PER_HOUR = 60_000
 
@@ -42,8 +48,8 @@ export interface GitSourceOptions {
   cloneUrl(repo: string, signal?: AbortSignal): Promise<string | null>
   /** ISO time: limit a first clone (`--since`). */
   since?: string | null
-  /** Clone/fetch progress, for the dashboard. */
-  onMirror?(repo: string, phase: 'clone' | 'fetch', state: 'start' | 'done'): void
+  /** Clone/fetch progress, for the dashboard: a start, the transfer's progress, the end. */
+  onMirror?(event: MirrorEvent): void
 }
 
 export class GitCommitSource implements CommitSource {
@@ -70,10 +76,14 @@ export class GitCommitSource implements CommitSource {
       url = checkCloneUrl(href, this.options.connectionUrl)
     }
     const authorization = gitAuthorization(this.options.provider, await this.options.authorization())
-    const phase = existing ? 'fetch' : 'clone'
-    this.options.onMirror?.(repo, phase, 'start')
-    await updateMirror({dir, url, authorization, since: this.options.since ?? null, signal})
-    this.options.onMirror?.(repo, phase, 'done')
+    const action = existing ? 'fetch' : 'clone'
+    const report = this.options.onMirror
+    report?.({repo, action, state: 'start'})
+    await updateMirror({
+      dir, url, authorization, since: this.options.since ?? null, signal,
+      ...(report ? {onProgress: (p: MirrorProgress) => report({repo, action, state: 'progress', ...p})} : {}),
+    })
+    report?.({repo, action, state: 'done'})
     this.fresh.add(repo)
     return dir
   }

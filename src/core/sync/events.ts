@@ -70,6 +70,20 @@ export type SyncEvent =
     }
   | {type: 'repo'; repo: string; phase: RepoPhase; done?: number; total?: number | null}
   | {type: 'progress'; repo: string; entity: EntityName; count: number}
+  /**
+   * Added in v1 (additive): a repository's git mirror being cloned or fetched (commits from git): a
+   * `start`, the transfer's `progress` (objects received, then deltas resolved), a `done`.
+   */
+  | {
+      type: 'mirror'
+      repo: string
+      action: 'clone' | 'fetch'
+      state: 'start' | 'progress' | 'done'
+      stage?: 'receiving' | 'resolving'
+      percent?: number
+      done?: number
+      total?: number
+    }
   | {type: 'rateLimit'; state: RateLimitState}
   | {type: 'wait'; credentialId: string; principal: string; until: string; reason: string}
   | {type: 'retry'; url: string; attempt: number; delayMs: number; reason: string}
