@@ -23,7 +23,7 @@ interface ProcOptions {
    * What to count before serving: everything (default), or only the requests a commits-only sync
    * (--no-prs) needs at the API minimum, which generates each repository once rather than four times.
    */
-  counts?: 'all' | 'commits'
+  counts?: 'all' | 'commits' | 'none'
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ProcOptions
@@ -41,7 +41,7 @@ const minimum = {
   listing: all ? emulator.admin.minimum({reviews: false, commitFiles: false}) : 0,
   withReviews: all ? emulator.admin.minimum({reviews: true, commitFiles: false}) : 0,
   full: all ? emulator.admin.minimum({reviews: true, commitFiles: true}) : 0,
-  commitsAndFiles: emulator.admin.minimum({prs: false, commitFiles: true}),
+  commitsAndFiles: options.counts === 'none' ? 0 : emulator.admin.minimum({prs: false, commitFiles: true}),
 }
 const workspaces = emulator.world.containers().map((c) => c.key)
 const repos = workspaces.flatMap((w) => emulator.world.repos(w).map((r) => `${w}/${r.slug}`))
