@@ -36,7 +36,7 @@ const emulator = await startEmulator({
   rateLimit: options.rateLimit === 'default' ? undefined : typeof options.rateLimit === 'object' ? options.rateLimit : null,
 })
 const login = await emulator.admin.demoCredential()
-const all = options.counts !== 'commits'
+const all = (options.counts ?? 'all') === 'all'
 const minimum = {
   listing: all ? emulator.admin.minimum({reviews: false, commitFiles: false}) : 0,
   withReviews: all ? emulator.admin.minimum({reviews: true, commitFiles: false}) : 0,
