@@ -19,6 +19,11 @@ interface ProcOptions {
   rateLimit?: 'default' | {requestsPerWindow: number; windowMs: number}
   /** Repository details kept generated (default 16). */
   cacheSize?: number
+  /**
+   * What to count before serving: everything (default), or only the requests a commits-only sync
+   * (--no-prs) needs at the API minimum, which generates each repository once rather than four times.
+   */
+  counts?: 'all' | 'commits' | 'none'
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ProcOptions
@@ -31,17 +36,19 @@ const emulator = await startEmulator({
   rateLimit: options.rateLimit === 'default' ? undefined : typeof options.rateLimit === 'object' ? options.rateLimit : null,
 })
 const login = await emulator.admin.demoCredential()
+const all = (options.counts ?? 'all') === 'all'
 const minimum = {
-  listing: emulator.admin.minimum({reviews: false, commitFiles: false}),
-  withReviews: emulator.admin.minimum({reviews: true, commitFiles: false}),
-  full: emulator.admin.minimum({reviews: true, commitFiles: true}),
+  listing: all ? emulator.admin.minimum({reviews: false, commitFiles: false}) : 0,
+  withReviews: all ? emulator.admin.minimum({reviews: true, commitFiles: false}) : 0,
+  full: all ? emulator.admin.minimum({reviews: true, commitFiles: true}) : 0,
+  commitsAndFiles: options.counts === 'none' ? 0 : emulator.admin.minimum({prs: false, commitFiles: true}),
 }
 const workspaces = emulator.world.containers().map((c) => c.key)
 const repos = workspaces.flatMap((w) => emulator.world.repos(w).map((r) => `${w}/${r.slug}`))
 // What a complete sync must store, to tell "nothing lost" from a run's summary.
 const flavor = options.flavor ?? 'cloud'
-const truth = Object.fromEntries((['pullRequest', 'commit', 'commitFile'] as const)
-  .map((entity) => [entity, [...emulator.world.truth(flavor, entity, 'default')].length]))
+const truth = all ? Object.fromEntries((['pullRequest', 'commit', 'commitFile'] as const)
+  .map((entity) => [entity, [...emulator.world.truth(flavor, entity, 'default')].length])) : {}
 process.stdout.write(JSON.stringify({url: emulator.url, apiBase: emulator.apiBase, email: login.email, token: login.token, minimum, workspaces, repos, truth}) + '\n')
 const stop = () => void emulator.close().then(() => process.exit(0))
 process.once('SIGTERM', stop)

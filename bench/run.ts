@@ -29,7 +29,7 @@ export interface EmuInfo {
   apiBase: string
   email: string
   token: string
-  minimum: {listing: number; withReviews: number; full: number}
+  minimum: {listing: number; withReviews: number; full: number; commitsAndFiles: number}
   truth: Record<string, number>
   workspaces: string[]
   repos: string[]

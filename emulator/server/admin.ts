@@ -109,7 +109,7 @@ export class AdminApi {
     return [...this.core.world.truth(this.core.state.flavor, entity, connection)]
   }
 
-  minimum(options: {commitFiles?: boolean; reviews?: boolean} = {}): number {
+  minimum(options: {commitFiles?: boolean; reviews?: boolean; prs?: boolean} = {}): number {
     return this.core.world.minimumRequests(this.core.state.flavor, options)
   }
 

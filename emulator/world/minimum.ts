@@ -31,6 +31,8 @@ export interface MinimumOptions {
    * with any reviewer state (DC participants carry no time). Without it, every PR's activity counts.
    */
   reviewsFromListing?: boolean
+  /** Count the pull request listings (default true; a sync with --no-prs makes none). */
+  prs?: boolean
 }
 
 /** Does a complete sync need this PR's activity to get its reviews right? */
@@ -55,8 +57,8 @@ export function minimumRequestsOf(world: World, flavor: Flavor, options: Minimum
     total += pages(repos.length, list)
     for (const r of repos) {
       const d = world.detail(repoKeyOf(r))
-      total += pages(d.pullRequests.length, prPage)
-      if (options.reviews) {
+      if (options.prs !== false) total += pages(d.pullRequests.length, prPage)
+      if (options.reviews && options.prs !== false) {
         let perPr = 0
         for (const pr of d.pullRequests) if (!options.reviewsFromListing || needsActivity(flavor, pr)) perPr += pages(pr.activity.length, prPage)
         // Cloud also lists every PR's activity in one repository-level listing: whichever is cheaper.

@@ -24,6 +24,7 @@ async function chooseGitSource(mode: CommitsFrom, gitDir: string | undefined, op
     env,
     since,
     warn: (message) => sink({type: 'warning', message}),
+    onMirror: (event) => sink({type: 'mirror', ...event}),
   })
 }
 
@@ -155,7 +156,8 @@ Exit codes: 0 complete · 1 some repositories failed · 2 bad flags · 3 authent
               return
             }
             const {effectiveSelection} = await import('../core/repos/selection.js')
-            const commitSource = (flags.commits || flags['commit-files']) && !flags.plan
+            // A plan resolves the source too: it counts the git channel's requests apart from REST.
+            const commitSource = flags.commits || flags['commit-files']
               ? await chooseGitSource(flags['commits-from'] as CommitsFrom, flags['git-dir'], opened, since, sink, processEnv)
               : null
             const summary = await runSync({

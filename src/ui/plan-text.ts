@@ -42,7 +42,9 @@ export function planTextSink(write: (text: string) => void, progress: SyncEventS
       case 'planSummary': {
         rows.sort((a, b) => a.repo.localeCompare(b.repo))
         const name = Math.min(48, Math.max(10, ...rows.map((r) => r.repo.length)))
-        const lines = [`${'REPOSITORY'.padEnd(name)}  ${'PRS'.padStart(7)}  ${'COMMITS'.padStart(9)}  REQUESTS`]
+        // Commits from git: the REST requests, then the git channel's (a clone or fetch per repository).
+        const git = event.git !== undefined
+        const lines = [`${'REPOSITORY'.padEnd(name)}  ${'PRS'.padStart(7)}  ${'COMMITS'.padStart(9)}  ${git ? `${'REST'.padEnd(10)}  GIT` : 'REQUESTS'}`]
         for (const r of rows) {
           const repo = r.repo.length > name ? `${r.repo.slice(0, name - 1)}…` : r.repo.padEnd(name)
           if (r.status === 'not-found' || r.status === 'error') {
@@ -51,7 +53,8 @@ export function planTextSink(write: (text: string) => void, progress: SyncEventS
           }
           const requests = r.requests ?? {low: r.estimatedRequests, high: r.estimatedRequests}
           const commits = r.parts && r.parts.commits.low !== r.parts.commits.high ? `~${count(r.commits ?? 0)}` : count(r.commits ?? 0)
-          lines.push(`${repo}  ${(r.pullRequests === null ? '—' : count(r.pullRequests)).padStart(7)}  ${(r.commits === null ? '—' : commits).padStart(9)}  ${formatRange(requests)}`)
+          const gitCell = git ? `  ${r.git ? `${formatRange(r.git.requests)} (${r.git.action})` : '—'}` : ''
+          lines.push(`${repo}  ${(r.pullRequests === null ? '—' : count(r.pullRequests)).padStart(7)}  ${(r.commits === null ? '—' : commits).padStart(9)}  ${git ? formatRange(requests).padEnd(10) : formatRange(requests)}${gitCell}`)
         }
         const total = event.requests ?? {low: event.estimatedRequests, high: event.estimatedRequests}
         const kind = total.low === total.high ? 'exact' : 'estimate'
@@ -62,6 +65,13 @@ export function planTextSink(write: (text: string) => void, progress: SyncEventS
           ? `${count(event.remaining)} of ${count(event.limit ?? event.requestsPerHour)} left now (earlier runs counted)`
           : 'remaining not known'
         lines.push(`Budget: ${budget}; ${waitText(event.seconds ?? {low: event.estimatedSeconds, high: event.estimatedSeconds})} at ${count(event.requestsPerHour)} requests/hour.`)
+        if (event.git) {
+          const g = event.git
+          const what = `${count(g.clones)} ${g.clones === 1 ? 'clone' : 'clones'}, ${count(g.fetches)} ${g.fetches === 1 ? 'fetch' : 'fetches'}`
+          lines.push(g.sharesRestBudget || g.requestsPerHour === null
+            ? `Git: ${formatRange(g.requests)} requests (${what}), drawn from the same budget as REST (counted in the wait above).`
+            : `Git: ${formatRange(g.requests)} requests (${what}) against git's own ${count(g.requestsPerHour)} requests/hour; ${waitText(g.seconds)}.`)
+        }
         if (event.notFound?.length) lines.push(`Not found: ${event.notFound.join(', ')}.`)
         if (event.failed?.length) lines.push(`Not planned: ${event.failed.join(', ')}.`)
         write(lines.join('\n') + '\n')

@@ -5,7 +5,7 @@ import type {RateLimitState} from '../core/http/types.js'
 import {formatDuration} from '../core/format.js'
 import type {EntityName} from '../core/model.js'
 import {
-  type DashboardState, ENTITY_LABELS, etaSeconds, formatCount, reposFinished, totalEntities, visibleRows,
+  type DashboardState, ENTITY_LABELS, etaSeconds, formatCount, mirrorText, reposFinished, totalEntities, visibleRows,
 } from './sync-state.js'
 import {summaryLine} from './sync-summary.js'
 import {Styled as Text} from './styled.js'
@@ -69,14 +69,15 @@ function RepoLine({repo, layout}: {repo: ReturnType<typeof visibleRows>[number];
   const next = PHASE_FRACTION[phases[phases.indexOf(repo.phase) + 1] ?? 'done'] ?? 1
   const fraction = repo.phase === 'done' || repo.phase === 'failed' || repo.phase === 'skipped' ? 1 : base + (next - base) * within
   const color = repo.phase === 'failed' ? 'red' : repo.phase === 'done' ? 'green' : repo.phase === 'queued' ? 'gray' : 'cyan'
-  const counts = fitItems(ROW_ENTITIES.map((e) => `${ENTITY_LABELS[e]} ${formatCount(repo.counts[e] ?? 0)}`), layout.counts)
+  // While its mirror is cloned or fetched, the row says so (the transfer's progress in place of the counts).
+  const counts = repo.mirror ? mirrorText(repo.mirror) : fitItems(ROW_ENTITIES.map((e) => `${ENTITY_LABELS[e]} ${formatCount(repo.counts[e] ?? 0)}`), layout.counts)
   return (
     // Every column has its width: a shrunk column would wrap onto a second line and the frame would
     // outgrow the terminal. A long name ends in "…".
     <Box>
       <Box width={layout.name} flexShrink={0} paddingRight={1}><Text wrap="truncate-end">{repo.repo}</Text></Box>
       {layout.bar ? <Box flexShrink={0}><Text color={color}>{bar(fraction)} </Text></Box> : null}
-      <Box width={PHASE_WIDTH} flexShrink={0}><Text color={color}>{repo.phase}</Text></Box>
+      <Box width={PHASE_WIDTH} flexShrink={0}><Text color={color}>{repo.mirror ? (repo.mirror.action === 'clone' ? 'clone' : 'fetch') : repo.phase}</Text></Box>
       <Box flexShrink={1}><Text dimColor wrap="truncate-end">{counts}</Text></Box>
     </Box>
   )

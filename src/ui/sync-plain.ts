@@ -1,6 +1,7 @@
 import type {EntityCounts, SyncEvent, SyncEventSink} from '../core/sync/events.js'
 import {formatDuration} from '../core/format.js'
 import {formatCounts, summaryLine} from './sync-summary.js'
+import {mirrorText} from './sync-state.js'
 
 const PHASE_TEXT: Record<string, string> = {
   pullRequests: 'pull requests',
@@ -17,6 +18,7 @@ const PHASE_TEXT: Record<string, string> = {
  */
 export function plainSink(write: (line: string) => void, now: () => number = Date.now, everyMs = 5000): SyncEventSink {
   const lastProgress = new Map<string, number>()
+  const lastMirror = new Map<string, number>()
   const repoCounts = new Map<string, EntityCounts>()
   const repoPhase = new Map<string, string>()
   let planned = false
@@ -28,11 +30,11 @@ export function plainSink(write: (line: string) => void, now: () => number = Dat
         break
       case 'plan':
         // Unknown counts (Data Center gives none cheaply) make the figure a floor, not an estimate.
-        out(`plan: ${event.repo}: ${event.pullRequests === null || event.commits === null ? '≥' : '~'}${event.estimatedRequests} requests (${event.pullRequests ?? '?'} PRs, ${event.commits ?? '?'} commits)`)
+        out(`plan: ${event.repo}: ${event.pullRequests === null || event.commits === null ? '≥' : '~'}${event.estimatedRequests} requests (${event.pullRequests ?? '?'} PRs, ${event.commits ?? '?'} commits)${event.git ? ` + git ${event.git.action}: ${event.git.requests.high} requests` : ''}`)
         break
       case 'planSummary':
         planned = true
-        out(`plan: ${event.repos} repositories, ~${event.estimatedRequests} requests, ~${formatDuration(event.estimatedSeconds * 1000)} at ${event.requestsPerHour} requests/hour per principal`)
+        out(`plan: ${event.repos} repositories, ~${event.estimatedRequests} requests, ~${formatDuration(event.estimatedSeconds * 1000)} at ${event.requestsPerHour} requests/hour per principal${event.git ? `; git: ~${event.git.estimatedRequests} requests${event.git.requestsPerHour === null ? ' (same budget)' : ` at ${event.git.requestsPerHour} requests/hour`}` : ''}`)
         break
       case 'repo':
         if (event.phase === 'queued') break
@@ -48,6 +50,17 @@ export function plainSink(write: (line: string) => void, now: () => number = Dat
           out(`${event.repo}: ${PHASE_TEXT[event.phase] ?? event.phase} ${event.done}${event.total ? `/${event.total}` : ''}`)
         }
         break
+      case 'mirror': {
+        // Start and end always; the transfer at most every few seconds per repository.
+        const verb = event.action === 'clone' ? 'clon' : 'fetch'
+        if (event.state === 'start') out(`${event.repo}: ${verb}ing the git mirror…`)
+        else if (event.state === 'done') out(`${event.repo}: git mirror ${verb}ed`)
+        else if (now() - (lastMirror.get(event.repo) ?? 0) >= everyMs) {
+          lastMirror.set(event.repo, now())
+          out(`${event.repo}: ${mirrorText({action: event.action, stage: event.stage ?? null, percent: event.percent ?? null, done: event.done ?? null, total: event.total ?? null})}`)
+        }
+        break
+      }
       case 'progress': {
         const c = repoCounts.get(event.repo) ?? {}
         c[event.entity] = (c[event.entity] ?? 0) + event.count

@@ -12,9 +12,27 @@ export interface RepoRow {
   done: number
   total: number | null
   counts: EntityCounts
+  /** Its git mirror being cloned or fetched (commits from git), while that runs. */
+  mirror: MirrorRow | null
   /** Order in which the repo first became active, for stable rows. */
   order: number
   updatedAt: number
+}
+
+export interface MirrorRow {
+  action: 'clone' | 'fetch'
+  stage: 'receiving' | 'resolving' | null
+  percent: number | null
+  done: number | null
+  total: number | null
+}
+
+/** "cloning", "fetching 45% (1,234/2,700)" while objects arrive, "resolving 80% (800/1,000)" after. */
+export function mirrorText(m: MirrorRow): string {
+  const verb = m.action === 'clone' ? 'cloning' : 'fetching'
+  if (m.stage === null || m.percent === null) return verb
+  const count = m.done !== null && m.total !== null ? ` (${formatCount(m.done)}/${formatCount(m.total)})` : ''
+  return `${m.stage === 'receiving' ? verb : 'resolving'} ${m.percent}%${count}`
 }
 
 export interface DashboardState {
@@ -63,7 +81,7 @@ const MAX_MESSAGES = 50
 function row(state: DashboardState, repo: string): RepoRow {
   let r = state.repos.get(repo)
   if (!r) {
-    r = {repo, phase: 'queued', done: 0, total: null, counts: {}, order: state.repos.size, updatedAt: state.now}
+    r = {repo, phase: 'queued', done: 0, total: null, counts: {}, mirror: null, order: state.repos.size, updatedAt: state.now}
     state.repos.set(repo, r)
   }
   return r
@@ -84,6 +102,14 @@ export function applyEvent(state: DashboardState, event: SyncEvent, now: number)
       r.phase = event.phase
       if (event.done !== undefined) r.done = event.done
       if (event.total !== undefined) r.total = event.total
+      r.updatedAt = now
+      break
+    }
+    case 'mirror': {
+      const r = row(state, event.repo)
+      r.mirror = event.state === 'done' ? null : {
+        action: event.action, stage: event.stage ?? null, percent: event.percent ?? null, done: event.done ?? null, total: event.total ?? null,
+      }
       r.updatedAt = now
       break
     }

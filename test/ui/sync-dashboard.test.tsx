@@ -5,6 +5,8 @@ import {describe, expect, it, vi} from 'vitest'
 
 import type {SyncEvent} from '../../src/core/sync/events.js'
 import {DashboardView, fitItems, rowLayout} from '../../src/ui/sync-dashboard-view.js'
+import {ndjsonSink} from '../../src/ui/sync-ndjson.js'
+import {plainSink} from '../../src/ui/sync-plain.js'
 import {summaryLine} from '../../src/ui/sync-summary.js'
 import {applyEvent, etaSeconds, initialState, visibleRows} from '../../src/ui/sync-state.js'
 
@@ -126,5 +128,50 @@ describe('DashboardView', () => {
     expect(rowLayout(120)).toEqual({name: 32, bar: true, counts: 57})
     const l = rowLayout(60)
     expect(l.name + 13 + l.counts).toBe(59)
+  })
+})
+
+describe('git mirror progress (commits from git)', () => {
+  const mirror = (state: 'start' | 'progress' | 'done', extra: Partial<Extract<SyncEvent, {type: 'mirror'}>> = {}): SyncEvent =>
+    ({type: 'mirror', repo: 'acme/api', action: 'clone', state, ...extra})
+
+  it('the dashboard shows a clone line with the transfer, then the row returns to its counts', () => {
+    const s = feed([start, {type: 'repo', repo: 'acme/api', phase: 'commits'}, mirror('start')])
+    expect(render(<DashboardView state={s} rows={30} onQuit={() => undefined} now={() => T0} tickMs={10_000} />).lastFrame()).toMatch(/acme\/api.*clone\s+cloning/)
+    applyEvent(s, mirror('progress', {stage: 'receiving', percent: 45, done: 1234, total: 2700}), T0)
+    const frame = render(<DashboardView state={s} rows={30} onQuit={() => undefined} now={() => T0} tickMs={10_000} />).lastFrame() ?? ''
+    expect(frame).toMatch(/acme\/api.*clone\s+cloning 45% \(1,234\/2,700\)/)
+    applyEvent(s, mirror('progress', {stage: 'resolving', percent: 80, done: 800, total: 1000}), T0)
+    expect(render(<DashboardView state={s} rows={30} onQuit={() => undefined} now={() => T0} tickMs={10_000} />).lastFrame()).toMatch(/acme\/api.*clone\s+resolving 80% \(800\/1,000\)/)
+    applyEvent(s, mirror('done'), T0)
+    applyEvent(s, {type: 'progress', repo: 'acme/api', entity: 'commit', count: 100}, T0)
+    const after = render(<DashboardView state={s} rows={30} onQuit={() => undefined} now={() => T0} tickMs={10_000} />).lastFrame() ?? ''
+    expect(after).not.toContain('cloning')
+    expect(after).toMatch(/acme\/api.*commits\s+.*commits 100/)
+  })
+
+  it('plain lines: the start and the end, the transfer at most every few seconds', () => {
+    const lines: string[] = []
+    let clock = T0
+    const sink = plainSink((l) => lines.push(l.trimEnd()), () => clock, 5000)
+    sink(mirror('start'))
+    for (let p = 0; p <= 100; p += 10) {
+      clock += 1000
+      sink(mirror('progress', {stage: 'receiving', percent: p, done: p * 10, total: 1000}))
+    }
+    sink(mirror('done'))
+    expect(lines[0]).toBe('acme/api: cloning the git mirror…')
+    expect(lines.at(-1)).toBe('acme/api: git mirror cloned')
+    const transfer = lines.slice(1, -1)
+    expect(transfer.length).toBeGreaterThanOrEqual(2)
+    expect(transfer.length).toBeLessThanOrEqual(3)
+    expect(transfer[0]).toMatch(/^acme\/api: cloning \d+% \([\d,]+\/1,000\)$/)
+  })
+
+  it('NDJSON: every mirror event is one line', () => {
+    const out: string[] = []
+    const sink = ndjsonSink((l) => out.push(l))
+    sink(mirror('progress', {stage: 'receiving', percent: 45, done: 1234, total: 2700}))
+    expect(JSON.parse(out[0] ?? '')).toEqual({v: 1, type: 'mirror', repo: 'acme/api', action: 'clone', state: 'progress', stage: 'receiving', percent: 45, done: 1234, total: 2700})
   })
 })

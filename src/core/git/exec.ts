@@ -67,6 +67,16 @@ export interface RunOptions extends GitEnvOptions {
   input?: string
   /** spawnGit: keep stdin open as a pipe. */
   stdin?: boolean
+  /** runGit: stderr as it arrives (git's `--progress` output). */
+  onStderr?: (text: string) => void
+}
+
+/** git's progress lines ("Receiving objects:  45% (1234/2700)…"), rewritten in place with "\r". */
+const PROGRESS_LINE = /^(?:remote: )?[A-Z][a-z]+ (?:objects|deltas): /
+
+/** The last lines of git's stderr that are not progress, for an error message. */
+export function stderrTail(stderr: string, lines = 3): string {
+  return stderr.split(/[\r\n]+/).filter((l) => l.trim() !== '' && !PROGRESS_LINE.test(l)).slice(-lines).join(' ')
 }
 
 /** Run git to completion; stdout as text. Errors carry git's stderr (which never holds the secret). */
@@ -82,9 +92,13 @@ export function runGit(args: readonly string[], options: RunOptions): Promise<st
       if (error) {
         const code = (error as NodeJS.ErrnoException & {code?: number | string}).code ?? null
         const reason = error.killed ? 'timed out or was stopped' : `failed${code === null ? '' : ` (${String(code)})`}`
-        reject(new GitError(`git ${args.find((a) => !a.startsWith('-') && !a.includes('/')) ?? ''} ${reason}: ${stderr.trim().split('\n').slice(-3).join(' ')}`.trim(), stderr, code))
+        reject(new GitError(`git ${args.find((a) => !a.startsWith('-') && !a.includes('/')) ?? ''} ${reason}: ${stderrTail(stderr)}`.trim(), stderr, code))
       } else resolve(stdout)
     })
+    if (options.onStderr) {
+      const onStderr = options.onStderr
+      child.stderr?.on('data', (chunk: Buffer | string) => onStderr(chunk.toString()))
+    }
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
 }

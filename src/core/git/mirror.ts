@@ -59,18 +59,58 @@ export interface MirrorOptions {
   /** ISO time: a first clone fetches only history since then. */
   since?: string | null
   signal?: AbortSignal
+  /** Transfer progress parsed from git's `--progress` output, once per change of percent. */
+  onProgress?: (progress: MirrorProgress) => void
+}
+
+export interface MirrorProgress {
+  /** `receiving`: objects arriving over the network (or unpacked as they arrive); `resolving`: deltas resolved locally after. */
+  stage: 'receiving' | 'resolving'
+  percent: number
+  done: number
+  total: number
+}
+
+// A small fetch (under fetch.unpackLimit objects) unpacks them as it receives them: the same stage.
+const STAGES: Record<string, MirrorProgress['stage']> = {'Receiving objects': 'receiving', 'Unpacking objects': 'receiving', 'Resolving deltas': 'resolving'}
+const PROGRESS = /(Receiving objects|Unpacking objects|Resolving deltas):\s+(\d+)% \((\d+)\/(\d+)\)/g
+
+/**
+ * A parser for git's progress on stderr: lines end in "\r" while a stage runs and in "\n" when it
+ * ends, and may arrive split across chunks. Reports each stage's percent once per change.
+ */
+export function progressParser(report: (progress: MirrorProgress) => void): (chunk: string) => void {
+  let pending = ''
+  const last = new Map<string, number>()
+  return (chunk: string) => {
+    const text = pending + chunk
+    const cut = Math.max(text.lastIndexOf('\r'), text.lastIndexOf('\n'))
+    pending = text.slice(cut + 1)
+    for (const m of text.slice(0, cut + 1).matchAll(PROGRESS)) {
+      const stage = STAGES[m[1] as string] as MirrorProgress['stage']
+      const percent = Number(m[2])
+      if (last.get(stage) === percent) continue
+      last.set(stage, percent)
+      report({stage, percent, done: Number(m[3]), total: Number(m[4])})
+    }
+  }
 }
 
 /** Clone or update the mirror; returns what it did. */
 export async function updateMirror(options: MirrorOptions): Promise<'cloned' | 'fetched'> {
-  const common = {env: options.env, authorization: options.authorization, allowHttp: options.url.protocol === 'http:', timeoutMs: GIT_LONG_TIMEOUT_MS, signal: options.signal}
+  // `--progress` makes git report the transfer even though stderr is a pipe; without a listener, quiet.
+  const verbosity = options.onProgress ? '--progress' : '--quiet'
+  const common = {
+    env: options.env, authorization: options.authorization, allowHttp: options.url.protocol === 'http:', timeoutMs: GIT_LONG_TIMEOUT_MS, signal: options.signal,
+    ...(options.onProgress ? {onStderr: progressParser(options.onProgress)} : {}),
+  }
   if (mirrorExists(options.dir)) {
-    await runGit(['--git-dir', options.dir, 'fetch', '--prune', '--quiet', 'origin'], common)
+    await runGit(['--git-dir', options.dir, 'fetch', '--prune', verbosity, 'origin'], common)
     return 'fetched'
   }
   mkdirSync(dirname(options.dir), {recursive: true})
   const shallow = options.since ? [`--shallow-since=${options.since}`] : []
-  await runGit(['clone', '--mirror', '--quiet', ...shallow, '--', options.url.toString(), options.dir], common)
+  await runGit(['clone', '--mirror', verbosity, ...shallow, '--', options.url.toString(), options.dir], common)
   return 'cloned'
 }
 

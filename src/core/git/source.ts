@@ -7,14 +7,31 @@
  * walk (one request per page of commits), matched by hash.
  */
 import type {CommitFile, ProviderKind} from '../model.js'
-import type {Branch, CommitFileOptions, CommitListOptions, CommitRecord, CommitSource, Page} from '../provider/types.js'
+import {exactly} from '../provider/types.js'
+import type {Branch, ChannelPlan, CommitFileOptions, CommitListOptions, CommitRecord, CommitSource, Page, PlanRange, RepoPlan, RepoPlanInput} from '../provider/types.js'
 import {gitAuthorization} from './auth.js'
 import {GitError, runGit, spawnGit} from './exec.js'
 import type {GitCommit} from './log.js'
 import {LOG_ARGS, parseLog} from './log.js'
 import {checkCloneUrl, mirrorDir, mirrorExists, updateMirror} from './mirror.js'
+import type {MirrorProgress} from './mirror.js'
 
 export const GIT_PAGE_SIZE = 100
+
+export type MirrorEvent = {repo: string; action: 'clone' | 'fetch'} & (
+  | {state: 'start' | 'done'}
+  | ({state: 'progress'} & MirrorProgress)
+)
+/** Cloud's allowance for git over HTTPS, per user and rolling hour (apart from REST). */
+export const CLOUD_GIT_REQUESTS_PER_HOUR = 60_000
+
+/**
+ * Smart-HTTP requests of one mirror update (protocol v2): the ref advertisement (`info/refs`), `ls-refs`,
+ * and a `fetch` when the remote has commits the mirror lacks (a first clone of a repository with
+ * commits, or a fetch after a push).
+ */
+const GIT_REFS_REQUESTS = 2
+const GIT_FETCH_REQUESTS = 1
 
 export interface GitSourceOptions {
   provider: ProviderKind
@@ -33,8 +50,8 @@ export interface GitSourceOptions {
   env: NodeJS.ProcessEnv
   /** ISO time: limit a first clone (`--since`). */
   since?: string | null
-  /** Clone/fetch progress, for the dashboard. */
-  onMirror?(repo: string, phase: 'clone' | 'fetch', state: 'start' | 'done'): void
+  /** Clone/fetch progress, for the dashboard: a start, the transfer's progress, the end. */
+  onMirror?(event: MirrorEvent): void
 }
 
 export class GitCommitSource implements CommitSource {
@@ -61,12 +78,48 @@ export class GitCommitSource implements CommitSource {
       url = checkCloneUrl(href, this.options.connectionUrl)
     }
     const authorization = gitAuthorization(this.options.provider, await this.options.authorization())
-    const phase = existing ? 'fetch' : 'clone'
-    this.options.onMirror?.(repo, phase, 'start')
-    await updateMirror({dir, url, authorization, env: this.options.env, since: this.options.since ?? null, signal})
-    this.options.onMirror?.(repo, phase, 'done')
+    const action = existing ? 'fetch' : 'clone'
+    const report = this.options.onMirror
+    report?.({repo, action, state: 'start'})
+    await updateMirror({
+      dir, url, authorization, env: this.options.env, since: this.options.since ?? null, signal,
+      ...(report ? {onProgress: (p: MirrorProgress) => report({repo, action, state: 'progress', ...p})} : {}),
+    })
+    report?.({repo, action, state: 'done'})
     this.fresh.add(repo)
     return dir
+  }
+
+  /**
+   * `sync --plan` for the git path: branches come from the mirror and commit files from `git log`, so
+   * neither costs REST; the commit listing stays (authors' accounts, one request per page of commits);
+   * a first clone reads the repository's clone link. On the git channel: a clone or a fetch.
+   */
+  planChannel(repo: string, input: RepoPlanInput, rest: RepoPlan): ChannelPlan {
+    const mirror = mirrorExists(this.dir(repo))
+    const r = rest.requests
+    // New commits make the update fetch (a first clone: any commit, those an earlier REST sync stored
+    // too); heads that only moved to known commits or went away do not.
+    const fetch: PlanRange = !mirror && input.knownHeads.length > 0 ? exactly(GIT_FETCH_REQUESTS)
+      : rest.commits.high === 0 ? exactly(0)
+        : {low: rest.commits.low > 0 ? GIT_FETCH_REQUESTS : 0, high: GIT_FETCH_REQUESTS}
+    return {
+      requests: {
+        ...r,
+        repository: mirror ? r.repository : {low: r.repository.low + 1, high: r.repository.high + 1},
+        // Accounts are read only for commits the walk yields (no new commit, no listing), and the lookup
+        // stops once every commit is matched: it may leave the REST walk's last, empty page unread.
+        commits: rest.commits.high === 0 ? exactly(0) : {low: Math.max(0, r.commits.low - 1), high: r.commits.high},
+        branches: exactly(0),
+        commitFiles: exactly(0),
+      },
+      channel: {
+        name: 'git',
+        action: mirror ? 'fetch' : 'clone',
+        requests: {low: GIT_REFS_REQUESTS + fetch.low, high: GIT_REFS_REQUESTS + fetch.high},
+        requestsPerHour: this.options.provider === 'cloud' ? CLOUD_GIT_REQUESTS_PER_HOUR : null,
+      },
+    }
   }
 
   async *branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>> {

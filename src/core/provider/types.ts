@@ -196,6 +196,22 @@ export interface RepoPlan {
 
 export const exactly = (n: number): PlanRange => ({low: n, high: n})
 
+/**
+ * A commit source's own share of a plan (`CommitSource.planChannel`): the REST requests its sync still
+ * makes, and the requests on its own channel (git: one clone or fetch per repository).
+ */
+export interface ChannelPlan {
+  /** The REST plan's parts as this source's sync makes them. */
+  requests: RepoPlanRequests
+  channel: {
+    name: 'git'
+    action: 'clone' | 'fetch'
+    requests: PlanRange
+    /** The channel's own hourly budget, or null when it draws from the REST budget (Data Center). */
+    requestsPerHour: number | null
+  }
+}
+
 export function emptyRepoPlan(found: boolean): RepoPlan {
   const zero = exactly(0)
   return {found, pullRequests: zero, commits: zero,
@@ -207,6 +223,11 @@ export function emptyRepoPlan(found: boolean): RepoPlan {
  * one (REST costs one request per commit for files).
  */
 export interface CommitSource {
+  /**
+   * `sync --plan`: how this source changes one repository's REST plan, when it has a channel of its own.
+   * Absent for the REST API itself.
+   */
+  planChannel?(repo: string, input: RepoPlanInput, rest: RepoPlan): ChannelPlan
   branches(repo: string, signal?: AbortSignal): AsyncIterable<Page<Branch>>
   commits(repo: string, options: CommitListOptions, signal?: AbortSignal): AsyncIterable<Page<CommitRecord>>
   commitFiles(repo: string, hash: string, options?: CommitFileOptions, signal?: AbortSignal): AsyncIterable<Page<CommitFile>>

@@ -194,13 +194,24 @@ export async function runSync(input: SyncOptions, deps: SyncDeps): Promise<SyncS
       const requests = addRanges(totals.requests, {low: listingRequests, high: listingRequests})
       const {remaining, limit} = budgetNow(deps.rateLimits?.() ?? [])
       const perHour = limit ?? options.requestsPerHour
-      const seconds = {low: waitSeconds(requests.low, remaining, perHour), high: waitSeconds(requests.high, remaining, perHour)}
+      // Each channel against its own budget: Cloud's git has its own allowance; on Data Center git
+      // draws from the REST bucket, so its requests wait with REST's.
+      const channel = totals.channel
+      const shared = channel !== null && channel.requestsPerHour === null ? channel.requests : {low: 0, high: 0}
+      const seconds = {low: waitSeconds(requests.low + shared.low, remaining, perHour), high: waitSeconds(requests.high + shared.high, remaining, perHour)}
+      const git = channel === null ? undefined : {
+        requests: channel.requests, estimatedRequests: midpoint(channel.requests), clones: channel.clones, fetches: channel.fetches,
+        requestsPerHour: channel.requestsPerHour, sharesRestBudget: channel.requestsPerHour === null,
+        seconds: channel.requestsPerHour === null ? seconds
+          : {low: waitSeconds(channel.requests.low, null, channel.requestsPerHour), high: waitSeconds(channel.requests.high, null, channel.requestsPerHour)},
+      }
       deps.emit({
         type: 'planSummary', repos: targets.length, estimatedRequests: midpoint(requests),
         estimatedSeconds: midpoint(seconds), requestsPerHour: perHour,
         requests, exact: requests.low === requests.high, listingRequests,
         planRequests: (deps.httpStats?.().requests ?? 0) - (statsAtStart?.requests ?? 0),
         seconds, remaining, limit, notFound: totals.notFound, failed: totals.failed,
+        ...(git ? {git} : {}),
       })
     } else {
       for (const t of targets) deps.emit({type: 'repo', repo: t.key, phase: 'queued'})

@@ -29,6 +29,8 @@ export type SyncEvent =
       /** `not-found`: the repository 404s (reported, not synced); `error`: it could not be planned. */
       status?: 'ok' | 'not-found' | 'error'
       message?: string
+      /** Added in v1 (additive): commits from git; `requests` and `parts` are then REST only. */
+      git?: {action: 'clone' | 'fetch'; requests: PlanRange}
     }
   | {
       /** `sync --plan` totals (added in v1, additive). */
@@ -51,9 +53,37 @@ export type SyncEvent =
       limit?: number | null
       notFound?: string[]
       failed?: string[]
+      /**
+       * Added in v1 (additive): commits from git. Its requests, apart from `requests` (REST); its waits
+       * against its own budget (Cloud: 60,000/hour), or, when it shares the REST budget (Data Center),
+       * the REST waits, which then count git's requests too.
+       */
+      git?: {
+        requests: PlanRange
+        estimatedRequests: number
+        clones: number
+        fetches: number
+        requestsPerHour: number | null
+        sharesRestBudget: boolean
+        seconds: PlanRange
+      }
     }
   | {type: 'repo'; repo: string; phase: RepoPhase; done?: number; total?: number | null}
   | {type: 'progress'; repo: string; entity: EntityName; count: number}
+  /**
+   * Added in v1 (additive): a repository's git mirror being cloned or fetched (commits from git): a
+   * `start`, the transfer's `progress` (objects received, then deltas resolved), a `done`.
+   */
+  | {
+      type: 'mirror'
+      repo: string
+      action: 'clone' | 'fetch'
+      state: 'start' | 'progress' | 'done'
+      stage?: 'receiving' | 'resolving'
+      percent?: number
+      done?: number
+      total?: number
+    }
   | {type: 'rateLimit'; state: RateLimitState}
   | {type: 'wait'; credentialId: string; principal: string; until: string; reason: string}
   | {type: 'retry'; url: string; attempt: number; delayMs: number; reason: string}

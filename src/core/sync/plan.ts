@@ -50,25 +50,36 @@ export interface PlanTotals {
   requests: PlanRange
   notFound: string[]
   failed: string[]
+  /** The commit source's own channel (git), when it has one. */
+  channel: {requests: PlanRange; clones: number; fetches: number; requestsPerHour: number | null} | null
 }
 
 /** Plan every target: one that 404s or fails is reported and the plan goes on. */
 export async function planTargets(ctx: SyncContext, targets: PlanTarget[], limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<PlanTotals> {
-  const totals: PlanTotals = {requests: {low: 0, high: 0}, notFound: [], failed: []}
+  const totals: PlanTotals = {requests: {low: 0, high: 0}, notFound: [], failed: [], channel: null}
   await Promise.all(targets.map((t) => limit(async () => {
     if (ctx.signal.aborted) return
     try {
       const input = await planInput(ctx, t)
       const plan = await ctx.provider.planRepo(t.key, input, ctx.signal)
-      const r = plan.requests
+      const own = plan.found && (input.commits || input.commitFiles) ? ctx.commitSource.planChannel?.(t.key, input, plan) : undefined
+      const r = own?.requests ?? plan.requests
       const requests = addRanges(r.repository, r.pullRequests, r.activity, r.branches, r.commits, r.commitFiles)
       totals.requests = addRanges(totals.requests, requests)
       if (!plan.found) totals.notFound.push(t.key)
+      if (own) {
+        const c = totals.channel ?? {requests: {low: 0, high: 0}, clones: 0, fetches: 0, requestsPerHour: own.channel.requestsPerHour}
+        c.requests = addRanges(c.requests, own.channel.requests)
+        if (own.channel.action === 'clone') c.clones++
+        else c.fetches++
+        totals.channel = c
+      }
       ctx.emit({
         type: 'plan', repo: t.key, estimatedRequests: midpoint(requests),
         pullRequests: plan.found && input.prs ? midpoint(plan.pullRequests) : null,
         commits: plan.found && input.commits ? midpoint(plan.commits) : null,
         requests, exact: requests.low === requests.high, parts: r, status: plan.found ? 'ok' : 'not-found',
+        ...(own ? {git: {action: own.channel.action, requests: own.channel.requests}} : {}),
         ...(plan.found ? {} : {message: `${t.key} does not exist or is not visible to this credential (404); the sync will report it.`}),
       })
     } catch (error) {

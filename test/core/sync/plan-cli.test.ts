@@ -35,7 +35,8 @@ describe('sync --plan on the command line', () => {
   afterAll(async () => rig?.close())
 
   it('prints the plan on stdout, then a later run knows what the earlier one spent', async () => {
-    const first = await cli(['sync', '--plan', '--json'], env)
+    // Commits over REST: one request per commit for files, which the plan counts.
+    const first = await cli(['sync', '--plan', '--json', '--commits-from', 'rest'], env)
     expect(first.code, first.stderr).toBe(0)
     const events = first.stdout.trim().split('\n').map((l) => JSON.parse(l) as {type: string})
     const plan = events.find((e) => e.type === 'planSummary') as unknown as {requests: {low: number; high: number}; planRequests: number; remaining: number; limit: number}
@@ -49,9 +50,14 @@ describe('sync --plan on the command line', () => {
     expect(budget).not.toContain(rig.credential.token)
     expect(budget).not.toContain(rig.credential.email)
 
-    const second = await cli(['sync', '--plan'], env)
+    // Commits from git (auto finds git on PATH; the tests' environment defaults to rest): REST and the git channel apart, git against its own budget.
+    const second = await cli(['sync', '--plan', '--commits-from', 'auto', '--git-dir', join(rig.dir, 'mirrors')], env)
     expect(second.code, second.stderr).toBe(0)
-    expect(second.stdout).toMatch(/^REPOSITORY\s+PRS\s+COMMITS\s+REQUESTS$/m)
+    expect(second.stdout, second.stderr).toMatch(/^REPOSITORY\s+PRS\s+COMMITS\s+REST\s+GIT$/m)
+    expect(second.stdout).toMatch(/^\S+\/api-gateway\s.*\s3 \(clone\)$/m)
+    expect(second.stdout).toMatch(/^\S+\/sandbox\s.*\s2 \(clone\)$/m)
+    expect(second.stdout).toMatch(/^Git: 8 requests \(3 clones, 0 fetches\) against git's own 60,000 requests\/hour; no rate-limit wait\.$/m)
+    expect(existsSync(join(rig.dir, 'mirrors'))).toBe(false)
     expect(second.stdout).toMatch(/^Requests: .* for 3 repositories/m)
     // Both plans' requests are counted: the second run starts from what the first spent.
     const left = 1000 - 2 * plan.planRequests
