@@ -1,5 +1,5 @@
-import {Box, useInput, useStdout} from 'ink'
-import React, {useEffect, useState} from 'react'
+import {Box} from 'ink'
+import React from 'react'
 
 import type {RateLimitState} from '../core/http/types.js'
 import {formatDuration} from '../core/format.js'
@@ -8,6 +8,7 @@ import {
   type DashboardState, ENTITY_LABELS, etaSeconds, formatCount, mirrorText, reposFinished, totalEntities, visibleRows,
 } from './sync-state.js'
 import {summaryLine} from './sync-summary.js'
+import {useLiveFrame} from './live-frame.js'
 import {Styled as Text} from './styled.js'
 
 const BAR_WIDTH = 16
@@ -113,25 +114,8 @@ export interface DashboardViewProps {
   now?: () => number
 }
 
-export function DashboardView({state, rows: initialRows, columns: initialColumns = 100, onQuit, tickMs = 250, now = Date.now}: DashboardViewProps) {
-  const [, setTick] = useState(0)
-  // Read at every frame (the clock redraws it): a resized terminal gets a new layout at once.
-  const {stdout} = useStdout()
-  const columns = stdout.columns ?? initialColumns
-  const rows = stdout.rows ? stdout.rows - 1 : initialRows
-  useEffect(() => {
-    const t = setInterval(() => {
-      state.now = now()
-      setTick((n) => n + 1)
-    }, tickMs)
-    return () => clearInterval(t)
-  }, [state, tickMs, now])
-  useInput((input, key) => {
-    if (input === 'q' || (key.ctrl && input === 'c')) {
-      state.stopping = true
-      onQuit()
-    }
-  })
+export function DashboardView({state, ...frame}: DashboardViewProps) {
+  const {rows, columns} = useLiveFrame(state, frame)
 
   const elapsed = (state.now - state.startedAt) / 1000
   const entities = totalEntities(state.counts)

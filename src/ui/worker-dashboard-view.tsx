@@ -1,9 +1,10 @@
-import {Box, useInput, useStdout} from 'ink'
-import React, {useEffect, useState} from 'react'
+import {Box} from 'ink'
+import React from 'react'
 
 import {formatDuration} from '../core/format.js'
 import {bar} from './sync-dashboard-view.js'
 import {formatCount} from './sync-state.js'
+import {useLiveFrame} from './live-frame.js'
 import {Styled as Text} from './styled.js'
 import {type BudgetGauge, type RunningJobRow, type WorkerDashboardState, runningRows} from './worker-state.js'
 
@@ -68,24 +69,8 @@ export interface WorkerDashboardViewProps {
   now?: () => number
 }
 
-export function WorkerDashboardView({state, rows: initialRows, columns: initialColumns = 100, onQuit, tickMs = 250, now = Date.now}: WorkerDashboardViewProps) {
-  const [, setTick] = useState(0)
-  const {stdout} = useStdout()
-  const columns = stdout.columns ?? initialColumns
-  const rows = stdout.rows ? stdout.rows - 1 : initialRows
-  useEffect(() => {
-    const t = setInterval(() => {
-      state.now = now()
-      setTick((n) => n + 1)
-    }, tickMs)
-    return () => clearInterval(t)
-  }, [state, tickMs, now])
-  useInput((input, key) => {
-    if (input === 'q' || (key.ctrl && input === 'c')) {
-      state.stopping = true
-      onQuit()
-    }
-  })
+export function WorkerDashboardView({state, ...frame}: WorkerDashboardViewProps) {
+  const {rows, columns} = useLiveFrame(state, frame)
 
   const q = state.queue
   const warnings = state.warnings.slice(-2)
