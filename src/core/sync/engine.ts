@@ -7,6 +7,7 @@ import {AuthError, BbError, BudgetExhaustedError, HttpError, InterruptedError, i
 import {CLOUD_REQUESTS_PER_HOUR} from '../http/types.js'
 import type {EntityCounts, SyncEvent} from './events.js'
 import type {Repository} from '../model.js'
+import type {RepoSyncState} from '../store/types.js'
 import type {ResolvedOptions, SyncContext, SyncDeps} from './context.js'
 import {syncCommitFiles, syncCommits} from './commits.js'
 import {DEFAULT_CONCURRENCY, DEFAULT_OVERLAP_MS} from './options.js'
@@ -106,6 +107,45 @@ async function syncRepo(ctx: SyncContext, target: Target): Promise<'done' | 'del
   }
 }
 
+/** One repository's sync as it goes through the phases: what the store had, and what the PR phase reached. */
+interface RepoRun {
+  target: Target
+  state: RepoSyncState
+  /** The pull-request watermark this run reached (null: PRs not synced). */
+  watermark: string | null
+}
+
+/** A step of a repository's sync, run in order when the options ask for it. */
+interface RepoPhase {
+  name: 'pullRequests' | 'commits' | 'commitFiles'
+  wanted(options: ResolvedOptions): boolean
+  run(ctx: SyncContext, run: RepoRun): Promise<void>
+}
+
+const REPO_PHASES: readonly RepoPhase[] = [
+  {
+    name: 'pullRequests',
+    wanted: (o) => o.prs,
+    run: async (ctx, run) => {
+      run.watermark = await syncPullRequests(ctx, run.target.key, run.state)
+    },
+  },
+  {
+    name: 'commits',
+    wanted: (o) => o.commits,
+    run: async (ctx, run) => {
+      const {headsChanged} = await syncCommits(ctx, run.target.key, run.state)
+      // A push changes the repo's metadata (updatedAt); refresh it then, and only then, to keep re-syncs cheap.
+      if (headsChanged && run.state.lastCompletedAt !== null) await ensureRepository(ctx, run.target, true)
+    },
+  },
+  {
+    name: 'commitFiles',
+    wanted: (o) => o.commitFiles,
+    run: (ctx, run) => syncCommitFiles(ctx, run.target.key),
+  },
+]
+
 async function syncRepoData(ctx: SyncContext, target: Target): Promise<'done' | 'deleted'> {
   const {options, store} = ctx
   const repo = target.key
@@ -117,20 +157,14 @@ async function syncRepoData(ctx: SyncContext, target: Target): Promise<'done' | 
     }
     throw new BbError(`Repository ${repo} does not exist or is not visible to this credential.`, {code: 'repo_not_found', remedy: 'Check the key (workspace/slug or PROJECT/slug) with `bb-integrate repos list`.'})
   }
-  const state = await store.repoState(options.connection, repo)
-  let watermark: string | null = null
-  if (options.prs) watermark = await syncPullRequests(ctx, repo, state)
-  if (options.commits) {
-    const {headsChanged} = await syncCommits(ctx, repo, state)
-    // A push changes the repo's metadata (updatedAt); refresh it then, and only then, to keep re-syncs cheap.
-    if (headsChanged && state.lastCompletedAt !== null) await ensureRepository(ctx, target, true)
+  const run: RepoRun = {target, state: await store.repoState(options.connection, repo), watermark: null}
+  for (const phase of REPO_PHASES) {
+    if (phase.wanted(options)) await phase.run(ctx, run)
   }
-  if (options.commitFiles) await syncCommitFiles(ctx, repo)
   await store.resolveMergeCommits(options.connection, repo)
-  await store.write({connection: options.connection, complete: {repo, prWatermark: watermark, at: ctx.now()}})
+  await store.write({connection: options.connection, complete: {repo, prWatermark: run.watermark, at: ctx.now()}})
   return 'done'
 }
-
 
 /**
  * Sync the chosen repositories into the store. Emits `start`, per-repo progress and a final
