@@ -521,7 +521,9 @@ function mergeSections(existing: string, fresh: string[], started: string, only:
   const out = old.map((s) => byTitle.get(title(s)) ?? s.trimEnd())
   for (const s of fresh) if (!old.some((o) => title(o) === title(s))) out.push(s)
   const note = `Sections re-run by \`npm run bench -- --only ${only.join(',')}\` on ${started}.`
-  const head = header.trimEnd().split('\n').filter((l) => !l.startsWith('Sections re-run by')).join('\n')
+  // Earlier re-runs of other sections keep their line; a re-run of the same sections replaces its own.
+  const same = `\`npm run bench -- --only ${only.join(',')}\` on `
+  const head = header.trimEnd().split('\n').filter((l) => !(l.startsWith('Sections re-run by') && l.includes(same))).join('\n')
   return [`${head}\n${note}`, ...out].join('\n\n') + '\n'
 }
 
