@@ -18,6 +18,8 @@ export interface GitBenchDeps {
   runSync(info: EmuInfo, dir: string, extra: string[]): Promise<SyncRun>
   scratch: string
   quick: boolean
+  /** `--large-full`: sync all 100 repositories of `large`, via git and via REST (long; on a quiet machine). */
+  largeFull?: boolean
   log(line: string): void
 }
 
@@ -146,15 +148,16 @@ export async function benchGitChannel(deps: GitBenchDeps): Promise<string> {
   const many = deps.quick ? 'custom-2x4x20x400' : 'large'
   // `large` is 4 workspaces of 25 alike repositories (2,000 commits each): on a shared 2-core machine
   // the bench syncs its first workspace and scales the budget to all 100 (per-repository costs are equal).
-  const share = deps.quick ? null : 25
+  const share = deps.quick || deps.largeFull ? null : 25
   const one = await measure(deps, `1 repository × ${deps.quick ? '2,000' : '10,000'} commits`, big, true)
-  const large = await measure(deps, deps.quick ? '8 repositories × 400 commits' : '`large`, first workspace (25 of 100 repositories)', many, deps.quick, share)
+  const largeLabel = deps.quick ? '8 repositories × 400 commits' : deps.largeFull ? '`large` (100 repositories)' : '`large`, first workspace (25 of 100 repositories)'
+  const large = await measure(deps, largeLabel, many, deps.quick || Boolean(deps.largeFull), share)
   const table = [...rows(one), ...rows(large)].join('\n')
   return `## Commits from git vs REST
 
 \`sync --no-prs --concurrency 4 --commits-from git|rest\` (the built CLI, a fresh SQLite store each) against the Cloud
 emulator in its own process, no latency, no rate limit: ${big} (one repository, ${int(one.commits)} commits,
-${int(one.files)} commit files) and ${deps.quick ? many : `the \`large\` dataset's first workspace (${int(large.repos)} repositories, ${int(large.commits)} commits, ${int(large.files)} commit files)`}.
+${int(one.files)} commit files) and ${deps.quick ? many : `the \`large\` dataset${deps.largeFull ? '' : "'s first workspace"} (${int(large.repos)} repositories, ${int(large.commits)} commits, ${int(large.files)} commit files)`}.
 Requests are the emulator's own counts. REST target on the git path: ≤ 3 per repository + 1 per 100 commits (the
 commit listing gives each author's Bitbucket account; the clone link comes from the repository). Peak RSS is the
 CLI's Node process (\`maxRSS\`; the \`git\` processes it runs are not included). The no-change re-sync names the
@@ -165,7 +168,7 @@ the API minimum: the emulator's exact count of the listings and diffstats a comm
 ${large.rest.run ? '' : `The REST path of \`large\` (one diffstat request per commit) was not run here: its figure is derived from the git path's
 requests (the same listings and commit pages, a branch listing instead of a clone link per repository, one diffstat per
 commit), which is exactly what the REST path made on the 10,000-commit repository above; the plan's estimate is beside it.
-`}Command: \`npm run bench -- --only git${deps.quick ? ' --quick' : ''}\`.
+`}Command: \`npm run bench -- --only git${deps.quick ? ' --quick' : ''}${deps.largeFull ? ' --large-full' : ''}\`.
 
 | dataset | path | REST requests (commits + files) | target / plan | git requests | wall | peak RSS | disk per mirror | no-change re-sync per repo | Cloud budget-hours |
 |---|---|---|---|---|---|---|---|---|---|

@@ -3,7 +3,8 @@
  * Every figure is a ratio against a baseline run side by side in the same invocation.
  *   --quick     smaller datasets (minutes → seconds), for trying the harness
  *   --only a,b  run only some sections: coldstart, listing, sidebyside, large, ratelimit, rss, store, nochange,
- *               workers, webhooks, plan, plan-large, storm429, git (git only when named: it syncs the large dataset)
+ *               workers, webhooks, plan, plan-large, storm429, git (git only when named: it syncs the large dataset;
+ *               with --large-full all 100 of its repositories via git and via REST, else the first 25 via git)
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -375,7 +376,7 @@ Targets: planned / made within 0.75–1.25; made / minimum ≤ 1.00.`)
 
     if (only?.has('git')) {
       const {benchGitChannel} = await import('./git-vs-rest.js')
-      sections.push(await benchGitChannel({startEmu, stopEmu, runSync, scratch, quick, log}))
+      sections.push(await benchGitChannel({startEmu, stopEmu, runSync, scratch, quick, log, largeFull: args.includes('--large-full')}))
     }
 
     if (want('storm429')) {
