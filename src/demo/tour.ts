@@ -183,7 +183,7 @@ async function listenStep({binPath, env, log, emulator, steps}: ListenStepInput)
     const applied = next((e) => e.type === 'applied' && /^(pullrequest:|pr:)/.test(String(e.event)), 'the pull request delivery was applied')
     await emulator.admin.mutate({type: 'pr.create', repo: key, title: 'Demo: opened while the listener runs'})
     const event = await applied
-    log(`  a pull request opened on ${key} reached the store ${Date.now() - started} ms later (${String(event.event)}, ${String(event.requests)} API requests), no sync run`)
+    log(`  a pull request opened on ${key} reached the store ${Date.now() - started} ms later (${String(event.event)}, ${Number(event.requests) === 1 ? '1 API request' : `${String(event.requests)} API requests`}), no sync run`)
   } finally {
     child.kill('SIGINT')
   }
