@@ -24,6 +24,7 @@ import {BULK_FILES, ODD_PATHS, UNICODE_PATHS} from '../../../emulator/world/scri
 import {runDevCli, type DevCliResult} from '../../helpers/cli.js'
 import {startSyncRig, truthLines} from '../sync/emulator-rig.js'
 import type {SyncRig} from '../sync/emulator-rig.js'
+import {gitCliEnv} from './cli-env.js'
 
 const ENTITIES = ['repository', 'commit', 'issueRef', 'user', 'pullRequest'] as const
 
@@ -55,14 +56,7 @@ describe.each(['cloud', 'datacenter'] as const)('git and REST agree on the git-a
   beforeAll(async () => {
     rig = await startSyncRig(flavor, 'git-adversarial')
     scratch = mkdtempSync(join(tmpdir(), 'bb-git-adv-'))
-    env = {
-      BB_INTEGRATE_CONFIG_DIR: rig.dir,
-      BB_INTEGRATE_TOKEN: rig.credential.token,
-      BB_INTEGRATE_PROVIDER: flavor,
-      BB_INTEGRATE_URL: rig.emu.apiBase,
-      BB_INTEGRATE_GIT_DIR: join(scratch, 'mirrors'),
-      ...(flavor === 'cloud' ? {BB_INTEGRATE_EMAIL: rig.credential.email} : {}),
-    }
+    env = gitCliEnv(rig, flavor, scratch)
     edge = [...rig.emu.world.truth(flavor, 'repository', 'default')].find((r) => r.key.endsWith('/edge-cases'))!.key
   })
   afterAll(async () => {

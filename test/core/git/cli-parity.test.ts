@@ -14,6 +14,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runDevCli, type DevCliResult} from '../../helpers/cli.js'
 import {startSyncRig, truthLines} from '../sync/emulator-rig.js'
 import type {SyncRig} from '../sync/emulator-rig.js'
+import {gitCliEnv} from './cli-env.js'
 
 
 function cli(args: string[], env: Record<string, string>): Promise<DevCliResult> {
@@ -36,14 +37,7 @@ describe.each(['cloud', 'datacenter'] as const)('--commits-from on %s', (flavor)
   beforeAll(async () => {
     rig = await startSyncRig(flavor, 'tiny')
     scratch = mkdtempSync(join(tmpdir(), 'bb-git-cli-'))
-    env = {
-      BB_INTEGRATE_CONFIG_DIR: rig.dir,
-      BB_INTEGRATE_TOKEN: rig.credential.token,
-      BB_INTEGRATE_PROVIDER: flavor,
-      BB_INTEGRATE_URL: rig.emu.apiBase,
-      BB_INTEGRATE_GIT_DIR: join(scratch, 'mirrors'),
-      ...(flavor === 'cloud' ? {BB_INTEGRATE_EMAIL: rig.credential.email} : {}),
-    }
+    env = gitCliEnv(rig, flavor, scratch)
   })
   afterAll(async () => {
     await rig?.close()
